@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyRosterConfig(AppConfig):
+    name = "duty_roster"
+    verbose_name = _("24-hour duty")

@@ -1,0 +1,377 @@
+"""The organisation: townships, civil-affairs institutions, and the people who use the system."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.scoping import filter_visible
+from institutions.validators import (
+    normalize_phone,
+    validate_credit_code,
+    validate_division_code,
+    validate_phone,
+)
+
+
+class PhoneField(models.CharField):
+    """A mainland mobile or landline number, stored without spaces."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 24)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_phone(value) if value else value
+
+
+# --- Townships -------------------------------------------------------------
+
+
+class TownshipKind(models.TextChoices):
+    SUBDISTRICT = "subdistrict", _("Subdistrict (街道)")
+    TOWN = "town", _("Town (镇)")
+    TOWNSHIP = "township", _("Township (乡)")
+
+
+class TownshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Township and institution staff see the one township they work in.
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_county_wide:
+            return self
+        return self.filter(pk=user.township_id) if user.township_id else self.none()
+
+    def with_institution_totals(self):
+        active = Q(institutions__is_active=True)
+        return self.annotate(
+            institution_count=Count("institutions", filter=active),
+            high_risk_count=Count(
+                "institutions", filter=active & Q(institutions__fire_risk_level=FireRiskLevel.HIGH)
+            ),
+            residents_total=Coalesce(Sum("institutions__residents", filter=active), 0),
+            residents_80_plus_total=Coalesce(
+                Sum("institutions__residents_aged_80_plus", filter=active), 0
+            ),
+        )
+
+
+class Township(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=TownshipKind.choices)
+    code = models.CharField(
+        _("division code"),
+        max_length=9,
+        unique=True,
+        validators=[validate_division_code],
+        help_text=_("9 digits: the county's GB/T 2260 code followed by the township's 3."),
+    )
+
+    objects = TownshipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+
+    def __str__(self):
+        return self.name
+
+
+# --- Institutions ----------------------------------------------------------
+
+
+class InstitutionKind(models.TextChoices):
+    ELDERLY_CARE = "elderly_care", _("Elderly care institution")
+    CHILD_WELFARE = "child_welfare", _("Child welfare institution")
+    SOCIAL_WELFARE = "social_welfare", _("Social welfare institution")
+    RESCUE_STATION = "rescue_station", _("Rescue and relief station")
+    MARRIAGE_REGISTRY = "marriage_registry", _("Marriage registry")
+    FUNERAL_SERVICE = "funeral_service", _("Funeral service")
+    SOCIAL_WORK_STATION = "social_work_station", _("Social work station")
+
+
+# Institutions where people live and sleep, so someone is on duty day and night.
+RESIDENTIAL_KINDS = frozenset(
+    {
+        InstitutionKind.ELDERLY_CARE,
+        InstitutionKind.CHILD_WELFARE,
+        InstitutionKind.SOCIAL_WELFARE,
+        InstitutionKind.RESCUE_STATION,
+    }
+)
+# The notice names elderly-care and child-welfare institutions as high fire risk.
+HIGH_RISK_BY_DEFAULT = frozenset({InstitutionKind.ELDERLY_CARE, InstitutionKind.CHILD_WELFARE})
+
+
+class Operator(models.TextChoices):
+    PUBLIC = "public", _("Public (公办)")
+    PRIVATE = "private", _("Private (民办)")
+    PUBLIC_BUILT_PRIVATE_RUN = (
+        "public_built_private_run",
+        _("Public-built, privately run (公建民营)"),
+    )
+
+
+class FireRiskLevel(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+def default_fire_risk_level(kind):
+    return FireRiskLevel.HIGH if kind in HIGH_RISK_BY_DEFAULT else FireRiskLevel.MEDIUM
+
+
+class HospitalLevel(models.TextChoices):
+    TERTIARY = "tertiary", _("Tertiary hospital (三级)")
+    SECONDARY = "secondary", _("Secondary hospital (二级)")
+    PRIMARY = "primary", _("Primary hospital or township health centre (一级)")
+    OTHER = "other", _("Other")
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path="pk")
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def needing_attention(self):
+        """Residential institutions with no designated hospital, or with sandwich panels."""
+        return self.filter(
+            Q(has_sandwich_panels=True) | Q(kind__in=RESIDENTIAL_KINDS, designated_hospital="")
+        )
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    operator = models.CharField(
+        _("operator"), max_length=32, choices=Operator.choices, default=Operator.PUBLIC
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("township")
+    )
+    address = models.CharField(_("address"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    legal_representative_phone = PhoneField(_("legal representative's phone"))
+    safety_officer = models.CharField(_("safety officer"), max_length=50)
+    safety_officer_phone = PhoneField(_("safety officer's phone"))
+    beds = models.PositiveIntegerField(_("beds"), default=0)
+    residents = models.PositiveIntegerField(_("residents"), default=0)
+    residents_aged_80_plus = models.PositiveIntegerField(_("residents aged 80 or over"), default=0)
+    fire_risk_level = models.CharField(
+        _("fire risk level"),
+        max_length=8,
+        choices=FireRiskLevel.choices,
+        blank=True,
+        help_text=_("Left empty, elderly-care and child-welfare institutions count as high risk."),
+    )
+    designated_hospital = models.CharField(
+        _("designated treatment hospital"),
+        max_length=100,
+        blank=True,
+        help_text=_("The hospital named for this institution under 'one policy per institution'."),
+    )
+    designated_hospital_level = models.CharField(
+        _("hospital level"), max_length=16, choices=HospitalLevel.choices, blank=True
+    )
+    designated_hospital_phone = PhoneField(_("hospital phone"), blank=True)
+    has_sandwich_panels = models.BooleanField(
+        _("has sandwich colour-steel panels"),
+        default=False,
+        help_text=_("Colour-steel panels with a combustible core anywhere people live or work."),
+    )
+    building_notes = models.TextField(_("building notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["township__code", "name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="institution_credit_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(residents_aged_80_plus__lte=F("residents")),
+                name="institution_80_plus_within_residents",
+            ),
+        ]
+        indexes = [models.Index(fields=["township", "kind"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.fire_risk_level:
+            self.fire_risk_level = default_fire_risk_level(self.kind)
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("institutions:detail", args=[self.pk])
+
+    @property
+    def is_residential(self):
+        return self.kind in RESIDENTIAL_KINDS
+
+    def missing_safety_facts(self):
+        """What a township should chase before the festival, in the notice's terms."""
+        gaps = []
+        if self.is_residential and not self.designated_hospital:
+            gaps.append(_("no designated treatment hospital"))
+        if self.has_sandwich_panels:
+            gaps.append(_("sandwich colour-steel panels present"))
+        return gaps
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.residents_aged_80_plus > self.residents:
+            errors["residents_aged_80_plus"] = _(
+                "Residents aged 80 or over cannot outnumber all residents."
+            )
+        if self.designated_hospital_phone and not self.designated_hospital:
+            errors["designated_hospital"] = _("Name the hospital whose phone you entered.")
+        if errors:
+            raise ValidationError(errors)
+        if not self.fire_risk_level:
+            self.fire_risk_level = default_fire_risk_level(self.kind)
+
+
+# --- People ----------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    INSTITUTION_STAFF = "institution_staff", _("Institution staff")
+    TOWNSHIP_STAFF = "township_staff", _("Township staff")
+    BUREAU_OFFICER = "bureau_officer", _("Bureau officer")
+    ADMIN = "admin", _("Administrator")
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path="institution")
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
+    role = models.CharField(
+        _("role"), max_length=32, choices=Role.choices, default=Role.INSTITUTION_STAFF
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("township"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("institution"),
+    )
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="township_staff") | Q(township__isnull=False),
+                name="user_township_staff_has_township",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="institution_staff") | Q(institution__isnull=False),
+                name="user_institution_staff_has_institution",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_county_wide(self):
+        return self.is_superuser or self.role in (Role.BUREAU_OFFICER, Role.ADMIN)
+
+    @property
+    def is_township_staff(self):
+        return self.role == Role.TOWNSHIP_STAFF
+
+    @property
+    def is_institution_staff(self):
+        return self.role == Role.INSTITUTION_STAFF
+
+    @property
+    def can_register_institutions(self):
+        """Adding an institution, or changing its township, kind or status."""
+        return self.is_active and (self.is_county_wide or self.is_township_staff)
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.INSTITUTION_STAFF and not self.institution_id:
+            raise ValidationError(
+                {"institution": _("Institution staff must belong to an institution.")}
+            )
+        if self.role == Role.TOWNSHIP_STAFF and not self.township_id:
+            raise ValidationError({"township": _("Township staff must belong to a township.")})
+        self._align_scope_with_role()
+
+    def save(self, *args, **kwargs):
+        self._align_scope_with_role()
+        super().save(*args, **kwargs)
+
+    def _align_scope_with_role(self):
+        # An institution's staff belong to its township; county-wide roles to none.
+        if self.role == Role.INSTITUTION_STAFF and self.institution_id:
+            self.township_id = self.institution.township_id
+        elif self.role == Role.TOWNSHIP_STAFF:
+            self.institution = None
+        elif self.role in (Role.BUREAU_OFFICER, Role.ADMIN):
+            self.institution = None
+            self.township = None
+        if self.role == Role.ADMIN:
+            self.is_staff = True

@@ -1,0 +1,37 @@
+"""The one rule of who may see what, shared by every app's `visible_to(user)`.
+
+Bureau officers and admins see the whole county; township staff see their
+township; institution staff see their own institution. Anyone else, and any
+inactive account, sees nothing.
+"""
+
+from django.db.models import Q
+
+
+def scope_q(user, *, township_path, institution_path):
+    """A Q object that keeps the rows `user` may see, or None for "everything".
+
+    `township_path` and `institution_path` name the lookups from the model being
+    filtered to its Township and Institution, e.g. "institution__township" and
+    "institution"; institution_path may be None when rows belong to no institution
+    (then institution staff see none of them).
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if user.is_county_wide:
+        return None
+    if user.is_township_staff and user.township_id:
+        return Q(**{_id_lookup(township_path): user.township_id})
+    if user.is_institution_staff and user.institution_id and institution_path:
+        return Q(**{_id_lookup(institution_path): user.institution_id})
+    return Q(pk__in=[])
+
+
+def filter_visible(queryset, user, *, township_path, institution_path):
+    condition = scope_q(user, township_path=township_path, institution_path=institution_path)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def _id_lookup(path):
+    # "institution__township" -> "institution__township_id"; "pk" stays "pk".
+    return path if path == "pk" else f"{path}_id"

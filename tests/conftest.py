@@ -1,0 +1,77 @@
+"""Fixtures for the demo roles: two townships, an institution in each, a user per role."""
+
+import pytest
+
+from tests.factories import (
+    AdminFactory,
+    InstitutionFactory,
+    InstitutionStaffFactory,
+    TownshipFactory,
+    TownshipStaffFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def township1(db):
+    return TownshipFactory(name="羊册镇", code="411726102")
+
+
+@pytest.fixture
+def township2(db):
+    return TownshipFactory(name="马谷田镇", code="411726103")
+
+
+@pytest.fixture
+def institution1(township1):
+    return InstitutionFactory(name="羊册镇敬老院", township=township1)
+
+
+@pytest.fixture
+def institution2(township2):
+    return InstitutionFactory(name="马谷田镇敬老院", township=township2)
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="admin")
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="officer")
+
+
+@pytest.fixture
+def town1(township1):
+    return TownshipStaffFactory(username="town1", township=township1)
+
+
+@pytest.fixture
+def town2(township2):
+    return TownshipStaffFactory(username="town2", township=township2)
+
+
+@pytest.fixture
+def inst1(institution1):
+    return InstitutionStaffFactory(username="inst1", institution=institution1)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
