@@ -50,8 +50,12 @@ check: install
 
 # Refresh the message catalogues after changing user-facing strings
 # (needs GNU gettext; the compiled .mo files are committed).
+# Each app keeps its own catalogue in <app>/locale; config/ and templates/ use locale/.
+APPS := institutions inspections duty_roster relief
 i18n: install
-	$(PY) manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' $(foreach app,$(APPS),--ignore '$(app)/*')
+	for app in $(APPS); do (cd $$app && ../$(VENV)/bin/django-admin makemessages --locale zh_Hans --locale en --no-obsolete); done
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -55,7 +55,14 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
 
     def clean_credit_code(self):
-        return self.cleaned_data["credit_code"].strip().upper()
+        code = self.cleaned_data["credit_code"].strip().upper()
+        taken = Institution.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
+        if code and taken.exists():
+            raise forms.ValidationError(
+                _("Another institution is already registered with this credit code."),
+                code="credit_code_taken",
+            )
+        return code
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()

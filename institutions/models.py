@@ -216,10 +216,16 @@ class Institution(models.Model):
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="institution_credit_code_unique",
+                violation_error_message=_(
+                    "Another institution is already registered with this credit code."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(residents_aged_80_plus__lte=F("residents")),
                 name="institution_80_plus_within_residents",
+                violation_error_message=_(
+                    "Residents aged 80 or over cannot outnumber all residents."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["township", "kind"])]

@@ -1,0 +1,69 @@
+"""The checks a release must pass: migrations, deploy settings, admin in Chinese."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "p7Jc2vQ9sLm4Xw8zR1tY6uB3nE5kH0aFgD2sQ8wE4rT6yU9iO1pL3kJ7hG5fD",
+    "ALLOWED_HOSTS": "safety.example.gov.cn",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_COOKIES": "true",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+}
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+ADMIN_PAGES = [
+    "admin:index",
+    "admin:institutions_township_changelist",
+    "admin:institutions_institution_changelist",
+    "admin:institutions_institution_add",
+    "admin:institutions_user_changelist",
+    "admin:institutions_user_add",
+]
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_admin_pages_open_in_chinese(client_for, admin_user, institution1, page):
+    response = client_for(admin_user).get(reverse(page))
+    assert response.status_code == 200
+    assert '<html lang="zh-hans"' in response.content.decode()
+
+
+def test_admin_shows_an_institutions_change_history(client_for, admin_user, institution1):
+    url = reverse("admin:institutions_institution_history", args=[institution1.pk])
+    response = client_for(admin_user).get(url)
+    assert response.status_code == 200
+
+
+def test_only_admins_reach_the_admin(client_for, officer):
+    response = client_for(officer).get(reverse("admin:index"))
+    assert response.status_code == 302
