@@ -53,7 +53,8 @@ class TownshipQuerySet(models.QuerySet):
 
     def with_institution_totals(self):
         active = Q(institutions__is_active=True)
-        return self.annotate(
+        # Meta.ordering does not apply to GROUP BY queries, so order explicitly.
+        return self.order_by("code").annotate(
             institution_count=Count("institutions", filter=active),
             high_risk_count=Count(
                 "institutions", filter=active & Q(institutions__fire_risk_level=FireRiskLevel.HIGH)

@@ -54,3 +54,9 @@ def test_a_user_can_switch_to_english(client):
     page = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in page
     assert "Log in" in page
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client):
+    page = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="zh-hans">' in page.content.decode()
