@@ -60,3 +60,7 @@ i18n: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Page timings on a county ten times the demo's size (see README, "Benchmarks").
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)

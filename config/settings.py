@@ -27,7 +27,18 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 COUNTY_CODE = env("COUNTY_CODE", default="411726")
 COUNTY_NAME = env("COUNTY_NAME", default="泌阳县")
 
+# Our apps come first so that their templates and translations win over those of
+# the libraries (Django's own catalogue says "过滤器" where we say "筛选").
 INSTALLED_APPS = [
+    "institutions",
+    "inspections",
+    "duty_roster",
+    "relief",
+    "django_filters",
+    "django_htmx",
+    "simple_history",
+    "axes",
+    "bootstrap",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -36,15 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
-    "django_filters",
-    "django_htmx",
-    "simple_history",
-    "axes",
-    "bootstrap",
-    "institutions",
-    "inspections",
-    "duty_roster",
-    "relief",
 ]
 
 MIDDLEWARE = [

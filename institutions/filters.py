@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,12 @@ class InstitutionFilter(django_filters.FilterSet):
     operator = django_filters.ChoiceFilter(
         choices=Operator.choices, label=_("operator"), empty_label=_("Any operator")
     )
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    is_active = django_filters.BooleanFilter(
+        label=_("status"),
+        widget=forms.Select(
+            choices=[("", _("Any status")), ("true", _("active")), ("false", _("inactive"))]
+        ),
+    )
 
     class Meta:
         model = Institution

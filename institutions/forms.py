@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
-from institutions.models import Institution, Township
+from institutions.models import FireRiskLevel, Institution, Township
 
 CONTACT_AND_CARE_FIELDS = [
     "address",
@@ -50,7 +50,10 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
         self.fields["township"].queryset = townships
         if user.is_township_staff and not self.instance.pk:
             self.fields["township"].initial = user.township_id
-        self.fields["fire_risk_level"].empty_label = _("By kind (default)")
+        self.fields["fire_risk_level"].choices = [
+            ("", _("By kind (default)")),
+            *FireRiskLevel.choices,
+        ]
         for name in ("beds", "residents", "residents_aged_80_plus"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
 
