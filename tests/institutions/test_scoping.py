@@ -102,3 +102,9 @@ def test_user_scope_follows_role(township1, institution1):
     assert staff.township == township1
     officer = UserFactory(role="bureau_officer", township=township1)
     assert officer.township is None
+
+
+def test_user_list_is_scoped_like_institutions(town1, town2, inst1, officer):
+    assert set(type(town1).objects.visible_to(town1)) == {town1, inst1}
+    assert set(type(town1).objects.visible_to(inst1)) == {inst1}
+    assert {town1, town2, inst1, officer} <= set(type(town1).objects.visible_to(officer))
