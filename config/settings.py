@@ -9,6 +9,7 @@ HTTPS flags; `manage.py check --deploy` is clean with them.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -212,6 +213,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # One place for the schedule; each app's tasks live in its own tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
+    # Create the inspections that campaigns make due (a week ahead), every morning.
+    "inspections-fan-out": {
+        "task": "inspections.fan_out_campaigns",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # /healthz reports the worker as stale when no heartbeat arrived for this long.
 CELERY_HEARTBEAT_STALE_SECONDS = env.int("CELERY_HEARTBEAT_STALE_SECONDS", default=300)

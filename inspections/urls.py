@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401 - the pages arrive with this app's issue
+from django.urls import path
+
+from inspections import views
 
 app_name = "inspections"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.fill, name="fill"),
+    path("<int:pk>/items/<int:item_pk>/", views.save_answer, name="answer"),
+    path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("hazards/", views.ledger, name="ledger"),
+    path("hazards/<int:pk>/", views.hazard_detail, name="hazard"),
+    path("hazards/<int:pk>/<slug:action>/", views.hazard_action, name="hazard_action"),
+    path(
+        "hazards/<int:pk>/extensions/<int:extension_pk>/",
+        views.decide_extension,
+        name="decide_extension",
+    ),
+    path("institutions/<int:institution_pk>/raise/", views.raise_hazard, name="raise"),
+    path("photos/answers/<int:pk>/", views.answer_photo, name="answer_photo"),
+    path("photos/hazards/<int:pk>/", views.hazard_photo, name="hazard_photo"),
+]

@@ -35,3 +35,16 @@ def filter_visible(queryset, user, *, township_path, institution_path):
 def _id_lookup(path):
     # "institution__township" -> "institution__township_id"; "pk" stays "pk".
     return path if path == "pk" else f"{path}_id"
+
+
+def can_see_institution(user, institution):
+    """The same rule as scope_q, for one institution already in memory (no query)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_county_wide:
+        return True
+    if user.is_township_staff:
+        return bool(user.township_id) and institution.township_id == user.township_id
+    if user.is_institution_staff:
+        return bool(user.institution_id) and institution.pk == user.institution_id
+    return False

@@ -1,0 +1,185 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from inspections import services
+from inspections.models import (
+    Answer,
+    Campaign,
+    ChecklistTemplate,
+    DeadlineExtension,
+    Hazard,
+    HazardEvent,
+    HazardPhoto,
+    Inspection,
+    Item,
+    Section,
+    TemplateVersion,
+)
+
+
+class VersionInline(admin.TabularInline):
+    model = TemplateVersion
+    fields = ["number", "is_published", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    inlines = [VersionInline]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["order", "title"]
+    extra = 0
+    show_change_link = True
+
+
+class FrozenWhenUsedMixin:
+    """A version used by an inspection is read-only: make a new version to change it."""
+
+    def _version_of(self, obj):
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._version_of(obj).is_in_use:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+
+@admin.register(TemplateVersion)
+class TemplateVersionAdmin(FrozenWhenUsedMixin, admin.ModelAdmin):
+    list_display = ["template", "number", "is_published", "created_at"]
+    list_filter = ["template", "is_published"]
+    readonly_fields = ["template", "number", "is_published"]
+    inlines = [SectionInline]
+    actions = ["make_new_version", "publish"]
+
+    def _version_of(self, obj):
+        return obj
+
+    @admin.action(description=_("Copy into a new, unpublished version to edit"))
+    def make_new_version(self, request, queryset):
+        for version in queryset:
+            new = services.revise_version(version)
+            self.message_user(
+                request, _("Created %(version)s.") % {"version": new}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Publish (new inspections use this version)"))
+    def publish(self, request, queryset):
+        for version in queryset:
+            services.publish_version(version)
+
+
+class ItemInline(admin.StackedInline):
+    model = Item
+    extra = 0
+    fields = [
+        ("order", "key"),
+        "text",
+        "guidance",
+        ("category", "answer_type", "required"),
+        ("unit", "min_value", "max_value", "fail_below"),
+        ("choices", "failing_choices", "failing_yes_no"),
+        ("severity", "rectify_days", "photo_required_on_failure"),
+        "institution_kinds",
+    ]
+
+
+@admin.register(Section)
+class SectionAdmin(FrozenWhenUsedMixin, admin.ModelAdmin):
+    list_display = ["title", "version", "order"]
+    list_filter = ["version__template"]
+    inlines = [ItemInline]
+
+    def _version_of(self, obj):
+        return obj.version
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "template",
+        "level",
+        "recurrence",
+        "starts_on",
+        "ends_on",
+        "due_on",
+        "is_active",
+    ]
+    list_filter = ["level", "recurrence", "is_active"]
+    filter_horizontal = ["townships", "institutions"]
+    search_fields = ["name"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ["item", "value", "note", "photo", "is_failure"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["institution", "version", "level", "due_on", "status", "score", "submitted_at"]
+    list_filter = ["status", "level", "version__template", "institution__township"]
+    list_select_related = ["institution", "version__template"]
+    search_fields = ["institution__name"]
+    raw_id_fields = ["institution", "version", "campaign", "inspector"]
+    inlines = [AnswerInline]
+
+
+class EventInline(admin.TabularInline):
+    model = HazardEvent
+    fields = ["at", "kind", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class PhotoInline(admin.TabularInline):
+    model = HazardPhoto
+    fields = ["stage", "image", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Hazard)
+class HazardAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "pk",
+        "institution",
+        "category",
+        "severity",
+        "status",
+        "deadline",
+        "is_recurring",
+    ]
+    list_filter = ["status", "severity", "category", "is_recurring", "institution__township"]
+    list_select_related = ["institution"]
+    search_fields = ["description", "institution__name"]
+    raw_id_fields = ["institution", "inspection", "item", "found_by", "rectified_by"]
+    inlines = [PhotoInline, EventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the ledger keeps every hazard
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    list_display = ["hazard", "requested_deadline", "requested_by", "status", "decided_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["hazard", "requested_by", "decided_by"]

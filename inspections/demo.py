@@ -1,0 +1,182 @@
+"""Demo inspections: the standard checklists, a festival sweep and a weekly epidemic
+report for the county, and a few submitted inspections whose hazards are at every stage.
+羊册镇敬老院's festival sweep is left for town1 to fill in."""
+
+import datetime
+import io
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from inspections import services
+from inspections.campaigns import fan_out_campaign
+from inspections.models import (
+    AnswerType,
+    Campaign,
+    ChecklistTemplate,
+    Hazard,
+    HazardStatus,
+    Inspection,
+    Level,
+    Recurrence,
+)
+from inspections.seeding import seed_checklists
+from institutions.models import Institution, InstitutionKind, User
+
+FESTIVAL = "2027年春节元宵节消防安全排查"
+EPIDEMIC = "养老机构疫情防控周报（冬春）"
+# Demo failures: (institution, item keys that fail)
+DEMO_FAILURES = {
+    "马谷田镇敬老院": ["no-sandwich-panels", "extinguishers", "night-patrols"],
+    "泰山庙镇敬老院": ["no-sandwich-panels", "exits-unlocked"],
+    "泌阳县夕阳红老年公寓": [
+        "power-strips-care-equipment",
+        "drill-recent",
+        "evacuation-routes-clear",
+    ],
+    "春水镇敬老院": ["exit-signs-lighting"],
+}
+
+
+def _photo(name):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 60, 40)).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name=f"{name}.jpg")
+
+
+def seed_campaigns(today):
+    festival, _ = Campaign.objects.update_or_create(
+        name=FESTIVAL,
+        defaults={
+            "template": ChecklistTemplate.objects.get(code="festival-fire-sweep"),
+            "level": Level.TOWNSHIP,
+            "institution_kinds": [
+                InstitutionKind.ELDERLY_CARE,
+                InstitutionKind.CHILD_WELFARE,
+                InstitutionKind.SOCIAL_WELFARE,
+                InstitutionKind.RESCUE_STATION,
+            ],
+            "starts_on": today - datetime.timedelta(days=3),
+            "ends_on": today + datetime.timedelta(days=30),
+            "due_on": today + datetime.timedelta(days=5),
+            "recurrence": Recurrence.ONCE,
+        },
+    )
+    epidemic, _ = Campaign.objects.update_or_create(
+        name=EPIDEMIC,
+        defaults={
+            "template": ChecklistTemplate.objects.get(code="weekly-epidemic-report"),
+            "level": Level.SELF,
+            "institution_kinds": [InstitutionKind.ELDERLY_CARE],
+            "starts_on": today - datetime.timedelta(days=7),
+            "ends_on": today + datetime.timedelta(days=90),
+            "recurrence": Recurrence.TWICE_WEEKLY,
+        },
+    )
+    return festival, epidemic
+
+
+def _answer_all(inspection, failing_keys, user):
+    for section in inspection.version.sections.prefetch_related("items"):
+        for item in section.items.all():
+            if not item.applies_to(inspection.institution):
+                continue
+            fails = item.key in failing_keys
+            value, photo = _demo_value(item, fails)
+            if item.answer_type == AnswerType.PHOTO or (fails and item.photo_required_on_failure):
+                photo = _photo(item.key)
+            services.save_answer(
+                inspection=inspection,
+                item=item,
+                user=user,
+                value=value,
+                note="检查发现问题，已当场告知负责人。" if fails else "",
+                photo=photo,
+            )
+
+
+def _demo_value(item, fails):
+    if item.answer_type == AnswerType.PASS_FAIL:
+        return ("fail" if fails else "pass"), None
+    if item.answer_type == AnswerType.YES_NO:
+        failing = item.failing_yes_no or "no"
+        passing = "yes" if failing == "no" else "no"
+        return (failing if fails else passing), None
+    if item.answer_type == AnswerType.NUMBER:
+        return ("0" if fails else "2"), None
+    if item.answer_type == AnswerType.CHOICE:
+        return item.choices[0], None
+    if item.answer_type == AnswerType.TEXT:
+        return "泌阳县人民医院", None
+    return "", None
+
+
+def seed_submitted_inspections(festival, officer, township_staff):
+    hazards = []
+    for name, failing in DEMO_FAILURES.items():
+        inspection = Inspection.objects.select_related("institution").get(
+            campaign=festival, institution__name=name
+        )
+        if inspection.is_submitted:
+            continue
+        user = township_staff.get(inspection.institution.township_id, officer)
+        _answer_all(inspection, failing, user)
+        services.submit_inspection(
+            inspection=inspection,
+            user=user,
+            inspector_name=user.display_name,
+            person_present="机构安全负责人",
+        )
+        hazards.extend(inspection.hazards.select_related("institution"))
+    return hazards
+
+
+def move_hazards_along(hazards, officer, township_staff):
+    """One hazard of each later state, so the ledger shows a whole life."""
+    general = [
+        h
+        for h in hazards
+        if h.severity == "general"
+        and h.status == HazardStatus.OPEN
+        and h.institution.township_id in township_staff
+    ]
+    major = [h for h in hazards if h.severity == "major" and h.status == HazardStatus.OPEN]
+    if major:
+        rectifier = township_staff.get(major[0].institution.township_id, officer)
+        services.start_rectification(
+            hazard=major[0],
+            user=rectifier,
+            interim_measures="彩钢板房已停止住人，设专人看守，配足灭火器。",
+        )
+    for index, hazard in enumerate(general[:3]):
+        rectifier = township_staff[hazard.institution.township_id]
+        services.submit_rectification(
+            hazard=hazard,
+            user=rectifier,
+            note="已整改完毕，附整改后照片。",
+            photos=[_photo(f"after-{hazard.pk}")],
+        )
+        if index == 0:
+            services.verify_hazard(hazard=hazard, user=officer, note="现场复核，整改到位。")
+        elif index == 1:
+            services.reject_rectification(
+                hazard=hazard, user=officer, reason="照片不清晰，请补充近景照片。"
+            )
+
+
+def seed(*, password, stdout):
+    today = timezone.localdate()
+    seed_checklists()
+    festival, epidemic = seed_campaigns(today)
+    created = fan_out_campaign(festival, today=today) + fan_out_campaign(epidemic, today=today)
+    officer = User.objects.get(username="officer")
+    township_staff = {u.township_id: u for u in User.objects.filter(role="township_staff")}
+    # Demo failures live in institutions that exist in the demo county only.
+    if Institution.objects.filter(name__in=DEMO_FAILURES).count() == len(DEMO_FAILURES):
+        hazards = seed_submitted_inspections(festival, officer, township_staff)
+        move_hazards_along(hazards, officer, township_staff)
+    stdout.write(
+        f"inspections: {Inspection.objects.count()} inspections ({created} new), "
+        f"{Hazard.objects.count()} hazards"
+    )

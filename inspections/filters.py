@@ -1,0 +1,59 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import Category, Hazard, HazardStatus, Severity
+from institutions.models import Institution, InstitutionKind, Township
+
+
+class HazardFilter(django_filters.FilterSet):
+    township = django_filters.ModelChoiceFilter(
+        field_name="institution__township",
+        queryset=Township.objects.none(),
+        label=_("township"),
+        empty_label=_("All townships"),
+    )
+    institution = django_filters.ModelChoiceFilter(
+        queryset=Institution.objects.none(),
+        label=_("institution"),
+        empty_label=_("All institutions"),
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="institution__kind",
+        choices=InstitutionKind.choices,
+        label=_("kind"),
+        empty_label=_("All kinds"),
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, label=_("category"), empty_label=_("All categories")
+    )
+    severity = django_filters.ChoiceFilter(
+        choices=Severity.choices, label=_("severity"), empty_label=_("Any severity")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=HazardStatus.choices, label=_("status"), empty_label=_("Any status")
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("overdue"),
+        widget=forms.Select(choices=[("", _("Overdue or not")), ("true", _("Overdue only"))]),
+    )
+
+    class Meta:
+        model = Hazard
+        fields = ["township", "institution", "kind", "category", "severity", "status", "overdue"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["township"].queryset = Township.objects.visible_to(user)
+        self.filters["institution"].queryset = Institution.objects.visible_to(user).only(
+            "pk", "name"
+        )
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue(timezone.localdate())
+        return queryset

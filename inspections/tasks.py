@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from inspections.campaigns import fan_out_active_campaigns
+
+
+@shared_task(name="inspections.fan_out_campaigns")
+def fan_out_campaigns():
+    """Beat runs this every morning: create the inspections campaigns make due."""
+    return fan_out_active_campaigns()

@@ -1,0 +1,409 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections import services
+from inspections.filters import HazardFilter
+from inspections.forms import (
+    AnswerForm,
+    ExtensionRequestForm,
+    RaiseHazardForm,
+    RectificationForm,
+    RejectForm,
+    StartRectificationForm,
+    SubmitInspectionForm,
+    VerifyForm,
+)
+from inspections.models import (
+    Answer,
+    DeadlineExtension,
+    ExtensionStatus,
+    Hazard,
+    HazardPhoto,
+    HazardStatus,
+    Inspection,
+    Item,
+    Section,
+)
+from inspections.permissions import can_fill, can_raise, can_rectify, can_verify
+from institutions.models import Institution
+
+PAGE_SIZE = 25
+
+
+@login_required
+def index(request):
+    today = timezone.localdate()
+    inspections = Inspection.objects.visible_to(request.user).select_related(
+        "institution", "version__template"
+    )
+    open_inspections = inspections.filter(status="draft").order_by("due_on")[:50]
+    recent_done = inspections.filter(status="submitted").order_by("-submitted_at")[:10]
+    hazards = Hazard.objects.visible_to(request.user).aggregate(
+        unresolved=Count("pk", filter=~Q(status=HazardStatus.CLOSED)),
+        overdue=Count("pk", filter=~Q(status=HazardStatus.CLOSED) & Q(deadline__lt=today)),
+        awaiting=Count("pk", filter=Q(status=HazardStatus.SUBMITTED)),
+    )
+    return render(
+        request,
+        "inspections/index.html",
+        {
+            "open_inspections": open_inspections,
+            "recent_done": recent_done,
+            "hazards": hazards,
+            "today": today,
+        },
+    )
+
+
+def _inspection_for(request, pk):
+    return get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related(
+            "institution__township", "version__template", "campaign"
+        ),
+        pk=pk,
+    )
+
+
+def _sections_with_items(inspection):
+    sections = list(Section.objects.filter(version=inspection.version).prefetch_related("items"))
+    for section in sections:
+        section.applicable = [
+            i for i in section.items.all() if i.applies_to(inspection.institution)
+        ]
+    return [s for s in sections if s.applicable]
+
+
+@login_required
+def fill(request, pk):
+    inspection = _inspection_for(request, pk)
+    if inspection.is_submitted:
+        return redirect("inspections:result", pk=pk)
+    if not can_fill(request.user, inspection):
+        raise PermissionDenied
+    sections = _sections_with_items(inspection)
+    if not sections:
+        raise Http404
+    index = _section_index(request, len(sections))
+    section = sections[index]
+    answers = {a.item_id: a for a in inspection.answers.all()}
+    item_forms = [
+        (item, _answer_form(item, answers.get(item.pk)), answers.get(item.pk))
+        for item in section.applicable
+    ]
+    answered = sum(1 for s in sections for i in s.applicable if i.pk in answers)
+    total = sum(len(s.applicable) for s in sections)
+    context = {
+        "inspection": inspection,
+        "sections": sections,
+        "section": section,
+        "index": index,
+        "item_forms": item_forms,
+        "answered": answered,
+        "total": total,
+        "submit_form": SubmitInspectionForm(),
+        "is_last": index == len(sections) - 1,
+    }
+    return render(request, "inspections/fill.html", context)
+
+
+def _section_index(request, count):
+    try:
+        return min(max(int(request.GET.get("s", 0)), 0), count - 1)
+    except ValueError:
+        return 0
+
+
+def _answer_form(item, answer, data=None, files=None):
+    initial = {"value": answer.value, "note": answer.note} if answer else None
+    return AnswerForm(data, files, item=item, initial=initial)
+
+
+@login_required
+@require_POST
+def save_answer(request, pk, item_pk):
+    inspection = _inspection_for(request, pk)
+    if not can_fill(request.user, inspection):
+        raise PermissionDenied
+    item = get_object_or_404(Item.objects.filter(section__version=inspection.version), pk=item_pk)
+    answer = Answer.objects.filter(inspection=inspection, item=item).first()
+    form = _answer_form(item, answer, request.POST, request.FILES)
+    saved = False
+    if form.is_valid():
+        try:
+            answer = services.save_answer(
+                inspection=inspection,
+                item=item,
+                user=request.user,
+                value=form.cleaned_data.get("value", ""),
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data.get("photo") or None,
+            )
+            saved = True
+            form = _answer_form(item, answer)
+        except ValidationError as error:
+            form.add_error(None, error)
+    if request.htmx:
+        return render(
+            request,
+            "inspections/_item.html",
+            {
+                "inspection": inspection,
+                "item": item,
+                "form": form,
+                "answer": answer,
+                "saved": saved,
+            },
+        )
+    if saved:
+        return redirect(
+            f"{inspection.get_absolute_url()}?s={request.POST.get('s', 0)}#item-{item.pk}"
+        )
+    messages.error(request, _("The answer was not saved: %(item)s") % {"item": item.text})
+    return redirect(f"{inspection.get_absolute_url()}?s={request.POST.get('s', 0)}")
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    inspection = _inspection_for(request, pk)
+    if not can_fill(request.user, inspection):
+        raise PermissionDenied
+    form = SubmitInspectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_inspection(
+                inspection=inspection, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("inspections:review", pk=pk)
+        messages.success(request, _("Inspection submitted."))
+        return redirect("inspections:result", pk=pk)
+    messages.error(request, _("Enter the inspectors and the institution's person present."))
+    return redirect("inspections:review", pk=pk)
+
+
+@login_required
+def review(request, pk):
+    """Before submitting: what is still missing, section by section."""
+    inspection = _inspection_for(request, pk)
+    if inspection.is_submitted:
+        return redirect("inspections:result", pk=pk)
+    if not can_fill(request.user, inspection):
+        raise PermissionDenied
+    sections = _sections_with_items(inspection)
+    answers = {a.item_id: a for a in inspection.answers.all()}
+    items = [item for s in sections for item in s.applicable]
+    problems = services.missing_before_submit(inspection, items, answers)
+    rows = [
+        (
+            index,
+            section,
+            [(item, problems[item.pk]) for item in section.applicable if item.pk in problems],
+        )
+        for index, section in enumerate(sections)
+    ]
+    failed = [item for item in items if item.pk in answers and answers[item.pk].is_failure]
+    return render(
+        request,
+        "inspections/review.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "problem_count": len(problems),
+            "failed": failed,
+            "form": SubmitInspectionForm(initial={"inspector_name": request.user.display_name}),
+        },
+    )
+
+
+@login_required
+def result(request, pk):
+    inspection = _inspection_for(request, pk)
+    sections = _sections_with_items(inspection)
+    answers = {a.item_id: a for a in inspection.answers.all()}
+    for section in sections:
+        section.rows = [(item, answers.get(item.pk)) for item in section.applicable]
+        section.score = services.score(section.applicable, answers)
+    hazards = {h.item_id: h for h in inspection.hazards.all()}
+    failed = [
+        (item, answers[item.pk], hazards.get(item.pk))
+        for s in sections
+        for item in s.applicable
+        if item.pk in answers and answers[item.pk].is_failure
+    ]
+    return render(
+        request,
+        "inspections/result.html",
+        {"inspection": inspection, "sections": sections, "failed": failed},
+    )
+
+
+# --- Hazards ---------------------------------------------------------------
+
+
+@login_required
+def ledger(request):
+    visible = Hazard.objects.visible_to(request.user).select_related("institution__township")
+    hazard_filter = HazardFilter(request.GET or None, queryset=visible, user=request.user)
+    page = Paginator(hazard_filter.qs.order_by("deadline", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": hazard_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    template = "inspections/_ledger_rows.html" if request.htmx else "inspections/ledger.html"
+    return render(request, template, context)
+
+
+def _hazard_for(request, pk):
+    return get_object_or_404(
+        Hazard.objects.visible_to(request.user).select_related(
+            "institution__township", "inspection"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def hazard_detail(request, pk, forms=None):
+    hazard = _hazard_for(request, pk)
+    user = request.user
+    pending = (
+        hazard.extensions.filter(status=ExtensionStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+    may_rectify = can_rectify(user, hazard) and hazard.status in (
+        HazardStatus.OPEN,
+        HazardStatus.RECTIFYING,
+    )
+    may_verify = (
+        can_verify(user, hazard)
+        and hazard.status == HazardStatus.SUBMITTED
+        and hazard.rectified_by_id != user.pk
+    )
+    forms = forms or {}
+    context = {
+        "hazard": hazard,
+        "events": hazard.events.select_related("actor"),
+        "photos": hazard.photos.all(),
+        "pending_extension": pending,
+        "may_start": may_rectify and hazard.status == HazardStatus.OPEN,
+        "may_rectify": may_rectify,
+        "may_verify": may_verify,
+        "may_decide_extension": pending
+        and can_verify(user, hazard)
+        and pending.requested_by_id != user.pk,
+        "start_form": forms.get("start") or StartRectificationForm(),
+        "rectify_form": forms.get("rectify") or RectificationForm(),
+        "verify_form": forms.get("verify") or VerifyForm(),
+        "reject_form": forms.get("reject") or RejectForm(),
+        "extension_form": forms.get("extend") or ExtensionRequestForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "inspections/hazard_detail.html", context)
+
+
+HAZARD_ACTIONS = {
+    "start": (StartRectificationForm, services.start_rectification),
+    "rectify": (RectificationForm, services.submit_rectification),
+    "verify": (VerifyForm, services.verify_hazard),
+    "reject": (RejectForm, services.reject_rectification),
+    "extend": (ExtensionRequestForm, services.request_extension),
+}
+
+
+@login_required
+@require_POST
+def hazard_action(request, pk, action):
+    hazard = _hazard_for(request, pk)
+    if action not in HAZARD_ACTIONS:
+        raise Http404
+    form_class, service = HAZARD_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            service(hazard=hazard, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(hazard)
+    return hazard_detail(request, pk, forms={action: form})
+
+
+def _attach(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_POST
+def decide_extension(request, pk, extension_pk):
+    hazard = _hazard_for(request, pk)
+    extension = get_object_or_404(DeadlineExtension, pk=extension_pk, hazard=hazard)
+    try:
+        services.decide_extension(
+            extension=extension,
+            user=request.user,
+            approve=request.POST.get("decision") == "approve",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(hazard)
+
+
+@login_required
+def raise_hazard(request, institution_pk):
+    institution = get_object_or_404(Institution.objects.visible_to(request.user), pk=institution_pk)
+    if not can_raise(request.user, institution):
+        raise PermissionDenied
+    form = RaiseHazardForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        hazard = services.raise_hazard(
+            institution=institution, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Hazard recorded."))
+        return redirect(hazard)
+    return render(
+        request, "inspections/raise_hazard.html", {"form": form, "institution": institution}
+    )
+
+
+# --- Photos: served through the same scoping as everything else -------------
+
+
+@login_required
+def answer_photo(request, pk):
+    answer = get_object_or_404(
+        Answer.objects.filter(inspection__in=Inspection.objects.visible_to(request.user)).exclude(
+            photo=""
+        ),
+        pk=pk,
+    )
+    return FileResponse(answer.photo.open("rb"))
+
+
+@login_required
+def hazard_photo(request, pk):
+    photo = get_object_or_404(
+        HazardPhoto.objects.filter(hazard__in=Hazard.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(photo.image.open("rb"))
