@@ -218,7 +218,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.fan_out_campaigns",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Mark shifts under way with nobody checked in (脱岗), every five minutes.
+    "duty-missed-check-ins": {
+        "task": "duty_roster.mark_missed_check_ins",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+
+# Emergency information reporting: first report by phone, then in writing (minutes).
+DUTY_INCIDENT_PHONE_REPORT_MINUTES = env.int("DUTY_INCIDENT_PHONE_REPORT_MINUTES", default=30)
+DUTY_INCIDENT_WRITTEN_REPORT_MINUTES = env.int("DUTY_INCIDENT_WRITTEN_REPORT_MINUTES", default=60)
 # /healthz reports the worker as stale when no heartbeat arrived for this long.
 CELERY_HEARTBEAT_STALE_SECONDS = env.int("CELERY_HEARTBEAT_STALE_SECONDS", default=300)
 

@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401 - the pages arrive with this app's issue
+from django.urls import path
+
+from duty_roster import views
 
 app_name = "duty_roster"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("posts/<int:pk>/", views.roster, name="roster"),
+    path("posts/<int:pk>/shifts/", views.add_shift, name="add_shift"),
+    path("posts/<int:pk>/generate/", views.generate, name="generate"),
+    path("posts/<int:pk>/roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
+    path("shifts/<int:pk>/", views.shift_detail, name="shift"),
+    path("shifts/<int:pk>/<slug:action>/", views.shift_action, name="shift_action"),
+    path("swaps/<int:pk>/<slug:action>/", views.swap_action, name="swap_action"),
+    path("leave/", views.leave_list, name="leave"),
+    path("leave/<int:pk>/decide/", views.decide_leave, name="decide_leave"),
+    path("incidents/", views.incident_list, name="incidents"),
+    path("incidents/new/", views.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/<slug:action>/", views.incident_action, name="incident_action"),
+]

@@ -21,6 +21,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests create many accounts; production keeps Django's slow, strong hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def township1(db):
     return TownshipFactory(name="羊册镇", code="411726102")

@@ -1,0 +1,152 @@
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import StyledFormMixin
+from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity
+from institutions.models import Institution, Township
+
+PATTERNS = {
+    "24h": [(datetime.time(8, 30), 24)],
+    "day_night": [(datetime.time(8, 0), 12), (datetime.time(20, 0), 12)],
+    "office": [(datetime.time(8, 30), 9)],
+}
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("full_name", "username")
+
+
+class PeopleInScopeMixin:
+    """Only people the user may see can be put on a roster or asked to swap."""
+
+    people_fields = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = _people().filter(pk__in=get_user_model().objects.visible_to(user).values("pk"))
+        for name in self.people_fields:
+            self.fields[name].queryset = visible
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ShiftForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
+    people_fields = ("leader", "officers")
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeLocalInput())
+    leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=_people())
+    officers = forms.ModelMultipleChoiceField(label=_("Duty officers"), queryset=_people())
+
+
+class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
+    people_fields = ("officers", "leaders")
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Number of days"), min_value=1, max_value=62, initial=14)
+    pattern = forms.ChoiceField(
+        label=_("Shift pattern"),
+        choices=[
+            ("24h", _("24 hours from 08:30")),
+            ("day_night", _("Day 08:00–20:00 and night 20:00–08:00")),
+            ("office", _("Office hours 08:30–17:30")),
+        ],
+    )
+    officers = forms.ModelMultipleChoiceField(
+        label=_("Duty officers, in rotation order"), queryset=_people()
+    )
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Leaders on duty, in rotation order"), queryset=_people()
+    )
+
+    def clean_pattern(self):
+        return PATTERNS[self.cleaned_data["pattern"]]
+
+
+class LogEntryForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = DutyLogEntry
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class HandoverForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SwapForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
+    people_fields = ("replacement",)
+    replacement = forms.ModelChoiceField(
+        label=_("Colleague who takes the shift"), queryset=_people()
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LeaveForm(StyledFormMixin, forms.Form):
+    destination = forms.CharField(label=_("Where"), max_length=100)
+    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeLocalInput())
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    contact = forms.CharField(label=_("How to reach you"), max_length=24)
+    approver = forms.ModelChoiceField(label=_("Approver"), queryset=_people(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Leaders report to the bureau or to a colleague they work with.
+        from django.db.models import Q
+
+        users = get_user_model().objects
+        self.fields["approver"].queryset = (
+            _people()
+            .filter(
+                Q(role__in=["bureau_officer", "admin"])
+                | Q(pk__in=users.visible_to(user).values("pk"))
+            )
+            .exclude(pk=user.pk)
+        )
+
+    def clean_contact(self):
+        from institutions.validators import normalize_phone, validate_phone
+
+        validate_phone(self.cleaned_data["contact"])
+        return normalize_phone(self.cleaned_data["contact"])
+
+
+class IncidentForm(StyledFormMixin, forms.Form):
+    occurred_at = forms.DateTimeField(label=_("When it happened"), widget=DateTimeLocalInput())
+    township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.none())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    place = forms.CharField(label=_("Where"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices)
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
+    injuries = forms.IntegerField(label=_("Injuries"), min_value=0, initial=0)
+    summary = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    actions_taken = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    who_was_told = forms.CharField(label=_("Who was told"), max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.visible_to(user)
+        self.fields["institution"].queryset = Institution.objects.visible_to(user).active()
+        if user.township_id:
+            self.fields["township"].initial = user.township_id
+        if user.institution_id:
+            self.fields["institution"].initial = user.institution_id
+
+
+class IncidentReportForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}))
+    final = forms.BooleanField(label=_("This is the final report (终报)"), required=False)

@@ -1,0 +1,23 @@
+import datetime
+
+from django.utils import timezone
+
+from duty_roster.models import Incident, Shift
+
+
+def panels(user):
+    now = timezone.now()
+    return [
+        {
+            "template": "duty_roster/_home_panel.html",
+            "next_shift": Shift.objects.involving(user)
+            .filter(ends_at__gt=now)
+            .select_related("post")
+            .order_by("starts_at")
+            .first(),
+            "unacknowledged": Incident.objects.visible_to(user).unacknowledged().count(),
+            "missed": Shift.objects.visible_to(user)
+            .filter(is_missed=True, starts_at__gte=now - datetime.timedelta(days=1))
+            .count(),
+        }
+    ]

@@ -1,0 +1,431 @@
+"""24-hour duty: posts, shifts, check-in, handovers, leaders' leave reports, incidents."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.models import Institution, PhoneField, Township
+from institutions.scoping import filter_visible
+
+
+class PostKind(models.TextChoices):
+    COUNTY_DUTY_ROOM = "county", _("County bureau duty room")
+    TOWNSHIP_CENTRE = "township", _("Township centre")
+    INSTITUTION = "institution", _("24-hour institution")
+    HOLIDAY = "holiday", _("Holiday post (marriage registry, funeral service)")
+
+
+class DutyPostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # The county duty room is everyone's to see: it is where incidents go.
+        scoped = filter_visible(
+            self, user, township_path="township", institution_path="institution"
+        )
+        if not (user.is_authenticated and user.is_active):
+            return scoped
+        return self.filter(Q(pk__in=scoped.values("pk")) | Q(kind=PostKind.COUNTY_DUTY_ROOM))
+
+
+class DutyPost(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=PostKind.choices)
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_posts",
+        verbose_name=_("township"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_posts",
+        verbose_name=_("institution"),
+    )
+    phone = PhoneField(_("duty phone"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DutyPostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("duty post")
+        verbose_name_plural = _("duty posts")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.institution_id:
+            self.township_id = self.institution.township_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("duty_roster:roster", args=[self.pk])
+
+
+class Holiday(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Adjusted working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class ShiftQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(post__in=DutyPost.objects.visible_to(user))
+
+    def overlapping(self, start, end):
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def involving(self, user):
+        return self.filter(Q(leader=user) | Q(officers=user)).distinct()
+
+
+class Shift(models.Model):
+    post = models.ForeignKey(
+        DutyPost, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("post")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_shifts",
+        verbose_name=_("leader on duty"),
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="duty_shifts", verbose_name=_("duty officers")
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_missed = models.BooleanField(_("check-in missed"), default=False)
+    handover_note = models.TextField(_("handover note"), blank=True)
+    handover_acknowledged_at = models.DateTimeField(
+        _("handover acknowledged at"), null=True, blank=True
+    )
+    handover_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ShiftQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["post", "starts_at"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="shift_ends_after_it_starts",
+                violation_error_message=_("A shift must end after it starts."),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["post", "starts_at"]),
+            models.Index(fields=["starts_at", "ends_at"]),
+        ]
+
+    def __str__(self):
+        start = timezone.localtime(self.starts_at)
+        return f"{self.post} {start:%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A shift must end after it starts.")})
+        if self.post_id and self.starts_at and self.ends_at:
+            clash = Shift.objects.filter(post_id=self.post_id).overlapping(
+                self.starts_at, self.ends_at
+            )
+            if clash.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"starts_at": _("This shift overlaps another shift at the same post.")}
+                )
+
+    @property
+    def people(self):
+        return [self.leader, *self.officers.all()]
+
+    def is_running(self, now=None):
+        now = now or timezone.now()
+        return self.starts_at <= now < self.ends_at
+
+
+class DutyLogEntry(models.Model):
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        EVENT = "event", _("Event")
+        PATROL = "patrol", _("Patrol")
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="log_entries")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    text = models.TextField(_("what happened"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("duty log entry")
+        verbose_name_plural = _("duty log")
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted by colleague")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SwapRequest(models.Model):
+    """One person hands their place on a shift to a colleague."""
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="swaps", verbose_name=_("shift")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("replacement"),
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(replacement=F("requested_by")), name="swap_with_someone_else"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("requested_by")) & ~Q(decided_by=F("replacement")),
+                name="swap_not_approved_by_a_party",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shift}: {self.requested_by} → {self.replacement}"
+
+
+class LeaveReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_county_wide:
+            return self
+        return self.filter(Q(leader=user) | Q(approver=user))
+
+
+class LeaveReport(models.Model):
+    """外出报备: a leader says where they go, when, and how to reach them."""
+
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="leave_reports",
+        verbose_name=_("leader"),
+    )
+    destination = models.CharField(_("where"), max_length=100)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.TextField(_("why"))
+    contact = PhoneField(_("how to reach them"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="leave_reports_to_approve",
+        verbose_name=_("approver"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeaveReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("leave report")
+        verbose_name_plural = _("leave reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="leave_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(approver=F("leader")), name="leave_not_self_approved"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader} → {self.destination}"
+
+    def led_shifts_during(self):
+        return Shift.objects.filter(leader_id=self.leader_id).overlapping(
+            self.starts_at, self.ends_at
+        )
+
+
+class IncidentCategory(models.TextChoices):
+    FIRE = "fire", _("Fire")
+    GAS = "gas", _("Gas leak or poisoning")
+    FOOD_POISONING = "food", _("Food poisoning")
+    CASUALTY = "casualty", _("Death or injury of a resident")
+    MISSING = "missing", _("Missing person")
+    EPIDEMIC = "epidemic", _("Epidemic cluster")
+    OPINION = "opinion", _("Public opinion (舆情)")
+    OTHER = "other", _("Other")
+
+
+class IncidentSeverity(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary")
+    SERIOUS = "serious", _("Serious")
+    MAJOR = "major", _("Major")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path="institution")
+
+    def unacknowledged(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Incident(models.Model):
+    occurred_at = models.DateTimeField(_("occurred at"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("township")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("institution"),
+    )
+    place = models.CharField(_("where"), max_length=200)
+    category = models.CharField(_("category"), max_length=16, choices=IncidentCategory.choices)
+    severity = models.CharField(_("severity"), max_length=16, choices=IncidentSeverity.choices)
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    injuries = models.PositiveIntegerField(_("injuries"), default=0)
+    summary = models.TextField(_("what happened"))
+    actions_taken = models.TextField(_("what was done"))
+    who_was_told = models.CharField(_("who was told"), max_length=200)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("first reported at"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("final report at"), null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_at__gte=F("occurred_at")),
+                name="incident_reported_after_it_happened",
+                violation_error_message=_("An incident cannot be reported before it happened."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.place}"
+
+    def get_absolute_url(self):
+        return reverse("duty_roster:incident", args=[self.pk])
+
+    @property
+    def minutes_to_first_report(self):
+        return int((self.reported_at - self.occurred_at).total_seconds() // 60)
+
+    @property
+    def minutes_to_acknowledgement(self):
+        if not self.acknowledged_at:
+            return None
+        return int((self.acknowledged_at - self.reported_at).total_seconds() // 60)
+
+    @property
+    def reported_late(self):
+        return self.minutes_to_first_report > incident_phone_report_minutes()
+
+
+def incident_phone_report_minutes():
+    return getattr(settings, "DUTY_INCIDENT_PHONE_REPORT_MINUTES", 30)
+
+
+def incident_written_report_minutes():
+    return getattr(settings, "DUTY_INCIDENT_WRITTEN_REPORT_MINUTES", 60)
+
+
+class IncidentUpdate(models.Model):
+    class Kind(models.TextChoices):
+        FIRST = "first", _("First report")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the duty room")
+        FOLLOW_UP = "follow_up", _("Follow-up report (续报)")
+        FINAL = "final", _("Final report (终报)")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("report"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("incident report")
+        verbose_name_plural = _("incident reports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,408 @@
+"""Duty writes: rosters, swaps, check-in, handovers, leave reports and incidents.
+
+Each function checks who may act (PermissionDenied) and the rules of the duty
+system (ValidationError with a Chinese message, keyed by form field where one fits).
+"""
+
+import datetime
+import itertools
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duty_roster.models import (
+    DutyLogEntry,
+    DutyPost,
+    Incident,
+    IncidentUpdate,
+    LeaveReport,
+    RequestStatus,
+    Shift,
+    SwapRequest,
+)
+from institutions.scoping import can_see_institution
+
+CHECK_IN_EARLY_MINUTES = 30
+
+
+def local_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Who may do what ---------------------------------------------------------
+
+
+def can_manage_post(user, post):
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_county_wide:
+        return True
+    return user.is_township_staff and post.township_id == user.township_id and post.kind != "county"
+
+
+def is_on_shift(user, shift):
+    return user.pk == shift.leader_id or shift.officers.filter(pk=user.pk).exists()
+
+
+# --- Coverage ----------------------------------------------------------------
+
+
+def coverage(post, start, end):
+    """Gaps [(from, to)] and overlaps [(shift, shift)] of a post's shifts over [start, end)."""
+    shifts = list(
+        Shift.objects.filter(post=post).overlapping(start, end).order_by("starts_at", "ends_at")
+    )
+    gaps, overlaps = [], []
+    covered_until = start
+    previous = None
+    for shift in shifts:
+        if shift.starts_at > covered_until:
+            gaps.append((covered_until, min(shift.starts_at, end)))
+        if previous and shift.starts_at < previous.ends_at:
+            overlaps.append((previous, shift))
+        if shift.ends_at > covered_until:
+            covered_until = shift.ends_at
+            previous = shift
+    if covered_until < end:
+        gaps.append((covered_until, end))
+    return gaps, overlaps
+
+
+def busy_elsewhere(people, starts_at, ends_at, post, exclude_shift=None):
+    """Shifts at other posts that already hold any of these people in that time."""
+    ids = [person.pk for person in people]
+    clashes = (
+        Shift.objects.overlapping(starts_at, ends_at)
+        .exclude(post=post)
+        .filter(Q(leader_id__in=ids) | Q(officers__in=ids))
+        .select_related("post")
+        .distinct()
+    )
+    if exclude_shift is not None:
+        clashes = clashes.exclude(pk=exclude_shift.pk)
+    return list(clashes)
+
+
+def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
+    errors = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("A shift must end after it starts.")
+    else:
+        same_post = Shift.objects.filter(post=post).overlapping(starts_at, ends_at)
+        if shift is not None:
+            same_post = same_post.exclude(pk=shift.pk)
+        if same_post.exists():
+            errors["starts_at"] = _("This shift overlaps another shift at the same post.")
+        clashes = busy_elsewhere([leader, *officers], starts_at, ends_at, post, exclude_shift=shift)
+        if clashes:
+            wanted = {person.pk: person for person in [leader, *officers]}
+            busy = {person.pk for clash in clashes for person in clash.people} & wanted.keys()
+            errors["officers"] = _("%(names)s already on duty at %(post)s at that time.") % {
+                "names": "、".join(sorted(wanted[pk].display_name for pk in busy)),
+                "post": clashes[0].post.name,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_shift(*, post, starts_at, ends_at, leader, officers, user):
+    if not can_manage_post(user, post):
+        raise PermissionDenied
+    validate_shift(
+        post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=officers
+    )
+    shift = Shift.objects.create(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
+    shift.officers.set(officers)
+    return shift
+
+
+@transaction.atomic
+def generate_roster(*, post, first_day, days, pattern, officers, leaders, user):
+    """Fill `days` days from `first_day` with the shift pattern, rotating people.
+
+    `pattern` is a list of (start time, hours), e.g. [(time(8, 30), 24)] or
+    [(time(8), 12), (time(20), 12)]; times are Asia/Shanghai wall-clock times.
+    Nothing is created if any shift would break a rule.
+    """
+    if not can_manage_post(user, post):
+        raise PermissionDenied
+    if not officers or not leaders:
+        raise ValidationError(_("Name at least one duty officer and one leader on duty."))
+    zone = local_zone()
+    officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
+    created = []
+    for offset in range(days):
+        day = first_day + datetime.timedelta(days=offset)
+        for start_time, hours in pattern:
+            starts_at = datetime.datetime.combine(day, start_time, tzinfo=zone)
+            ends_at = starts_at + datetime.timedelta(hours=hours)
+            officer, leader = next(officer_cycle), next(leader_cycle)
+            validate_shift(
+                post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=[officer]
+            )
+            shift = Shift.objects.create(
+                post=post, starts_at=starts_at, ends_at=ends_at, leader=leader
+            )
+            shift.officers.set([officer])
+            created.append(shift)
+    return created
+
+
+# --- Swaps -------------------------------------------------------------------
+
+
+def request_swap(*, shift, user, replacement, reason):
+    if not is_on_shift(user, shift):
+        raise PermissionDenied
+    if replacement.pk == user.pk:
+        raise ValidationError({"replacement": _("Choose a colleague other than yourself.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the swap.")})
+    return SwapRequest.objects.create(
+        shift=shift, requested_by=user, replacement=replacement, reason=reason
+    )
+
+
+def accept_swap(*, swap, user):
+    if user.pk != swap.replacement_id:
+        raise PermissionDenied
+    if swap.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    swap.status = RequestStatus.ACCEPTED
+    swap.save(update_fields=["status"])
+    return swap
+
+
+@transaction.atomic
+def decide_swap(*, swap, user, approve):
+    swap = SwapRequest.objects.select_for_update().select_related("shift__post").get(pk=swap.pk)
+    if not user.is_county_wide or user.pk in (swap.requested_by_id, swap.replacement_id):
+        raise PermissionDenied
+    if approve and swap.status != RequestStatus.ACCEPTED:
+        raise ValidationError(_("The colleague has not accepted the swap yet."))
+    if swap.status in (RequestStatus.APPROVED, RequestStatus.REJECTED):
+        raise ValidationError(_("This request has already been decided."))
+    shift = swap.shift
+    if approve:
+        clashes = busy_elsewhere([swap.replacement], shift.starts_at, shift.ends_at, shift.post)
+        if clashes:
+            raise ValidationError(
+                _("%(name)s is already on duty at %(post)s at that time.")
+                % {"name": swap.replacement.display_name, "post": clashes[0].post.name}
+            )
+        if shift.leader_id == swap.requested_by_id:
+            shift.leader = swap.replacement
+            shift.save(update_fields=["leader"])
+        else:
+            shift.officers.remove(swap.requested_by)
+            shift.officers.add(swap.replacement)
+    swap.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    swap.decided_by = user
+    swap.save(update_fields=["status", "decided_by"])
+    return swap
+
+
+# --- At the post -------------------------------------------------------------
+
+
+def check_in(*, shift, user, now=None):
+    now = now or timezone.now()
+    if not is_on_shift(user, shift):
+        raise PermissionDenied
+    if (
+        now < shift.starts_at - datetime.timedelta(minutes=CHECK_IN_EARLY_MINUTES)
+        or now >= shift.ends_at
+    ):
+        raise ValidationError(
+            _("Check-in opens 30 minutes before the shift and closes when it ends.")
+        )
+    if shift.checked_in_at is None:
+        shift.checked_in_at = now
+        shift.checked_in_by = user
+        shift.save(update_fields=["checked_in_at", "checked_in_by"])
+    return shift
+
+
+def check_out(*, shift, user, now=None):
+    if not is_on_shift(user, shift):
+        raise PermissionDenied
+    if shift.checked_in_at is None:
+        raise ValidationError(_("Check in before checking out."))
+    shift.checked_out_at = now or timezone.now()
+    shift.save(update_fields=["checked_out_at"])
+    return shift
+
+
+def mark_missed_check_ins(*, now=None, grace_minutes=15):
+    """Shifts that started more than `grace_minutes` ago with nobody checked in: 脱岗."""
+    now = now or timezone.now()
+    return Shift.objects.filter(
+        checked_in_at__isnull=True,
+        is_missed=False,
+        starts_at__lte=now - datetime.timedelta(minutes=grace_minutes),
+        ends_at__gt=now - datetime.timedelta(days=1),
+    ).update(is_missed=True)
+
+
+def add_log_entry(*, shift, user, kind, text, at=None):
+    if not is_on_shift(user, shift):
+        raise PermissionDenied
+    return DutyLogEntry.objects.create(
+        shift=shift, author=user, kind=kind, text=text, at=at or timezone.now()
+    )
+
+
+def write_handover(*, shift, user, note):
+    if not is_on_shift(user, shift):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": _("Write what the next shift needs to know.")})
+    shift.handover_note = note
+    shift.save(update_fields=["handover_note"])
+    return shift
+
+
+def next_shift(shift):
+    return (
+        Shift.objects.filter(post_id=shift.post_id, starts_at__gte=shift.ends_at)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def acknowledge_handover(*, shift, user, now=None):
+    """Someone of the next shift at the same post confirms they read the handover."""
+    following = next_shift(shift)
+    if following is None or not is_on_shift(user, following):
+        raise PermissionDenied
+    if not shift.handover_note:
+        raise ValidationError(_("There is no handover note to acknowledge yet."))
+    shift.handover_acknowledged_at = now or timezone.now()
+    shift.handover_acknowledged_by = user
+    shift.save(update_fields=["handover_acknowledged_at", "handover_acknowledged_by"])
+    return shift
+
+
+# --- Leaders' leave reports ------------------------------------------------
+
+
+def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, approver):
+    errors = {}
+    if approver is None:
+        errors["approver"] = _("Choose who approves this leave.")
+    elif approver.pk == leader.pk:
+        errors["approver"] = _("You cannot approve your own leave.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The leave must end after it starts.")
+    if errors:
+        raise ValidationError(errors)
+    return LeaveReport.objects.create(
+        leader=leader,
+        destination=destination,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        contact=contact,
+        approver=approver,
+    )
+
+
+@transaction.atomic
+def decide_leave(*, leave, user, approve, now=None):
+    leave = LeaveReport.objects.select_for_update().get(pk=leave.pk)
+    if user.pk != leave.approver_id:
+        raise PermissionDenied
+    if leave.status != RequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if approve:
+        uncovered = list(leave.led_shifts_during().select_related("post"))
+        if uncovered:
+            raise ValidationError(
+                _(
+                    "%(name)s leads %(count)d shifts in that time (first: %(shift)s); swap them to another leader before approving."
+                )
+                % {
+                    "name": leave.leader.display_name,
+                    "count": len(uncovered),
+                    "shift": uncovered[0],
+                }
+            )
+    leave.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    leave.decided_at = now or timezone.now()
+    leave.save(update_fields=["status", "decided_at"])
+    return leave
+
+
+# --- Incidents ---------------------------------------------------------------
+
+
+@transaction.atomic
+def report_incident(*, user, township, institution=None, **fields):
+    """File a first report; it lands in the county bureau duty room's queue at once."""
+    if institution is not None:
+        if not can_see_institution(user, institution):
+            raise PermissionDenied
+        township = institution.township
+    elif not (user.is_county_wide or user.township_id == township.pk):
+        raise PermissionDenied
+    now = timezone.now()
+    if fields["occurred_at"] > now:
+        raise ValidationError(
+            {"occurred_at": _("An incident cannot be reported before it happened.")}
+        )
+    incident = Incident.objects.create(
+        township=township, institution=institution, reported_by=user, reported_at=now, **fields
+    )
+    IncidentUpdate.objects.create(
+        incident=incident,
+        kind=IncidentUpdate.Kind.FIRST,
+        author=user,
+        at=now,
+        text=fields["summary"],
+    )
+    return incident
+
+
+@transaction.atomic
+def acknowledge_incident(*, incident, user):
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not user.is_county_wide:
+        raise PermissionDenied  # acknowledgement is the county duty room's
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at = timezone.now()
+        incident.acknowledged_by = user
+        incident.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        IncidentUpdate.objects.create(
+            incident=incident,
+            kind=IncidentUpdate.Kind.ACKNOWLEDGED,
+            author=user,
+            at=incident.acknowledged_at,
+        )
+    return incident
+
+
+@transaction.atomic
+def add_incident_report(*, incident, user, text, final=False):
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+        raise PermissionDenied
+    if incident.closed_at:
+        raise ValidationError(_("A final report has been filed; the incident is closed."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the report.")})
+    kind = IncidentUpdate.Kind.FINAL if final else IncidentUpdate.Kind.FOLLOW_UP
+    update = IncidentUpdate.objects.create(incident=incident, kind=kind, author=user, text=text)
+    if final:
+        incident.closed_at = update.at
+        incident.save(update_fields=["closed_at"])
+    return update
+
+
+def posts_for(user):
+    return DutyPost.objects.visible_to(user).filter(is_active=True)

@@ -1,0 +1,355 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.xlsx import xlsx_response
+from duty_roster import services
+from duty_roster.forms import (
+    GenerateRosterForm,
+    HandoverForm,
+    IncidentForm,
+    IncidentReportForm,
+    LeaveForm,
+    LogEntryForm,
+    ShiftForm,
+    SwapForm,
+)
+from duty_roster.models import (
+    Incident,
+    LeaveReport,
+    RequestStatus,
+    Shift,
+    SwapRequest,
+)
+from institutions.models import User
+
+ROSTER_DAYS = 14
+
+
+def _shifts_with_people():
+    return Shift.objects.select_related("post", "leader").prefetch_related(
+        Prefetch("officers", queryset=User.objects.order_by("full_name"))
+    )
+
+
+def _attach(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def index(request):
+    user, now = request.user, timezone.now()
+    visible = _shifts_with_people().visible_to(user)
+    context = {
+        "my_shifts": _shifts_with_people()
+        .involving(user)
+        .filter(ends_at__gt=now)
+        .order_by("starts_at")[:10],
+        "on_duty_now": visible.filter(starts_at__lte=now, ends_at__gt=now).order_by(
+            "post__kind", "post__name"
+        ),
+        "posts": services.posts_for(user),
+        "incident_queue": Incident.objects.visible_to(user)
+        .unacknowledged()
+        .select_related("township")[:20],
+        "swaps_to_accept": SwapRequest.objects.filter(
+            replacement=user, status=RequestStatus.PENDING
+        ).select_related("shift__post", "requested_by"),
+        "swaps_to_approve": (
+            SwapRequest.objects.filter(status=RequestStatus.ACCEPTED)
+            .exclude(requested_by=user)
+            .exclude(replacement=user)
+            .select_related("shift__post", "requested_by", "replacement")
+            if user.is_county_wide
+            else []
+        ),
+        "leave_to_decide": LeaveReport.objects.filter(
+            approver=user, status=RequestStatus.PENDING
+        ).select_related("leader"),
+        "missed": visible.filter(is_missed=True, ends_at__gt=now - datetime.timedelta(days=1)),
+    }
+    return render(request, "duty_roster/index.html", context)
+
+
+def _post_for(request, pk):
+    return get_object_or_404(services.posts_for(request.user), pk=pk)
+
+
+def _period(request):
+    try:
+        first = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = timezone.localdate()
+    zone = services.local_zone()
+    start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
+    return first, start, start + datetime.timedelta(days=ROSTER_DAYS)
+
+
+@login_required
+def roster(request, pk, shift_form=None, generate_form=None):
+    post = _post_for(request, pk)
+    first, start, end = _period(request)
+    shifts = list(
+        _shifts_with_people().filter(post=post).overlapping(start, end).order_by("starts_at")
+    )
+    gaps, overlaps = services.coverage(post, start, end)
+    rows = sorted(
+        [("shift", s.starts_at, s) for s in shifts] + [("gap", g[0], g) for g in gaps],
+        key=lambda r: r[1],
+    )
+    context = {
+        "post": post,
+        "rows": rows,
+        "gaps": gaps,
+        "overlaps": overlaps,
+        "first": first,
+        "previous": first - datetime.timedelta(days=ROSTER_DAYS),
+        "next": first + datetime.timedelta(days=ROSTER_DAYS),
+        "can_manage": services.can_manage_post(request.user, post),
+        "shift_form": shift_form or ShiftForm(user=request.user),
+        "generate_form": generate_form
+        or GenerateRosterForm(user=request.user, initial={"first_day": first}),
+    }
+    return render(request, "duty_roster/roster.html", context)
+
+
+@login_required
+@require_POST
+def add_shift(request, pk):
+    post = _post_for(request, pk)
+    form = ShiftForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.create_shift(post=post, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Shift added."))
+            return redirect(post)
+    return roster(request, pk, shift_form=form)
+
+
+@login_required
+@require_POST
+def generate(request, pk):
+    post = _post_for(request, pk)
+    form = GenerateRosterForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            shifts = services.generate_roster(post=post, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("%(count)d shifts created.") % {"count": len(shifts)})
+            return redirect(f"{post.get_absolute_url()}?from={form.cleaned_data['first_day']}")
+    return roster(request, pk, generate_form=form)
+
+
+@login_required
+def roster_xlsx(request, pk):
+    post = _post_for(request, pk)
+    first, start, end = _period(request)
+    shifts = _shifts_with_people().filter(post=post).overlapping(start, end).order_by("starts_at")
+    rows = (
+        [
+            timezone.localtime(s.starts_at).date(),
+            f"{timezone.localtime(s.starts_at):%H:%M}–{timezone.localtime(s.ends_at):%m-%d %H:%M}",
+            s.leader.display_name,
+            s.leader.phone,
+            "、".join(o.display_name for o in s.officers.all()),
+            "、".join(o.phone for o in s.officers.all() if o.phone),
+        ]
+        for s in shifts
+    )
+    headers = [
+        _("Date"),
+        _("Hours"),
+        _("Leader on duty"),
+        _("Phone"),
+        _("Duty officers"),
+        _("Phones"),
+    ]
+    title = _("%(post)s duty roster") % {"post": post.name}
+    return xlsx_response(
+        f"{post.name}-{first}.xlsx", [(title, headers, rows, [12, 22, 12, 16, 24, 30])]
+    )
+
+
+def _shift_for(request, pk):
+    return get_object_or_404(_shifts_with_people().visible_to(request.user), pk=pk)
+
+
+@login_required
+def shift_detail(request, pk, forms=None):
+    shift = _shift_for(request, pk)
+    forms = forms or {}
+    following = services.next_shift(shift)
+    context = {
+        "shift": shift,
+        "on_shift": services.is_on_shift(request.user, shift),
+        "can_acknowledge": bool(
+            following
+            and shift.handover_note
+            and not shift.handover_acknowledged_at
+            and services.is_on_shift(request.user, following)
+        ),
+        "log_entries": shift.log_entries.select_related("author"),
+        "log_form": forms.get("log") or LogEntryForm(),
+        "handover_form": forms.get("handover")
+        or HandoverForm(initial={"note": shift.handover_note}),
+        "swap_form": forms.get("swap") or SwapForm(user=request.user),
+    }
+    return render(request, "duty_roster/shift.html", context)
+
+
+@login_required
+@require_POST
+def shift_action(request, pk, action):
+    shift = _shift_for(request, pk)
+    user = request.user
+    try:
+        if action == "check_in":
+            services.check_in(shift=shift, user=user)
+        elif action == "check_out":
+            services.check_out(shift=shift, user=user)
+        elif action == "acknowledge":
+            services.acknowledge_handover(shift=shift, user=user)
+        elif action in ("log", "handover", "swap"):
+            form = {"log": LogEntryForm, "handover": HandoverForm, "swap": SwapForm}[action](
+                request.POST
+            )
+            if not form.is_valid():
+                return shift_detail(request, pk, forms={action: form})
+            try:
+                if action == "log":
+                    services.add_log_entry(shift=shift, user=user, **form.cleaned_data)
+                elif action == "handover":
+                    services.write_handover(shift=shift, user=user, **form.cleaned_data)
+                else:
+                    services.request_swap(shift=shift, user=user, **form.cleaned_data)
+            except ValidationError as error:
+                _attach(form, error)
+                return shift_detail(request, pk, forms={action: form})
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("duty_roster:shift", pk=pk)
+
+
+@login_required
+@require_POST
+def swap_action(request, pk, action):
+    swap = get_object_or_404(SwapRequest.objects.select_related("shift"), pk=pk)
+    try:
+        if action == "accept":
+            services.accept_swap(swap=swap, user=request.user)
+        elif action in ("approve", "reject"):
+            services.decide_swap(swap=swap, user=request.user, approve=action == "approve")
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("duty_roster:index")
+
+
+@login_required
+def leave_list(request):
+    form = LeaveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_leave(leader=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Leave report filed."))
+            return redirect("duty_roster:leave")
+    leaves = LeaveReport.objects.visible_to(request.user).select_related("leader", "approver")[:50]
+    return render(request, "duty_roster/leave.html", {"form": form, "leaves": leaves})
+
+
+@login_required
+@require_POST
+def decide_leave(request, pk):
+    leave = get_object_or_404(LeaveReport.objects.visible_to(request.user), pk=pk)
+    try:
+        services.decide_leave(
+            leave=leave, user=request.user, approve=request.POST.get("decision") == "approve"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("duty_roster:leave")
+
+
+@login_required
+def incident_list(request):
+    incidents = Incident.objects.visible_to(request.user).select_related("township", "institution")[
+        :100
+    ]
+    return render(request, "duty_roster/incidents.html", {"incidents": incidents})
+
+
+@login_required
+def incident_new(request):
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.report_incident(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Reported to the county bureau duty room."))
+            return redirect(incident)
+    return render(request, "duty_roster/incident_form.html", {"form": form})
+
+
+@login_required
+def incident_detail(request, pk, report_form=None):
+    incident = get_object_or_404(
+        Incident.objects.visible_to(request.user).select_related(
+            "township", "institution", "reported_by"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "duty_roster/incident.html",
+        {
+            "incident": incident,
+            "updates": incident.updates.select_related("author"),
+            "report_form": report_form or IncidentReportForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def incident_action(request, pk, action):
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    if action == "acknowledge":
+        services.acknowledge_incident(incident=incident, user=request.user)
+        return redirect(incident)
+    if action != "report":
+        raise PermissionDenied
+    form = IncidentReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_incident_report(incident=incident, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            return redirect(incident)
+    return incident_detail(request, pk, report_form=form)
