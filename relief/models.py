@@ -1,0 +1,487 @@
+"""People in difficulty, the programmes that help them, and the money and visits they get."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.models import PhoneField, Township
+from institutions.scoping import filter_visible
+from relief.validators import (
+    birth_date_of,
+    mask_id_number,
+    normalize_id_number,
+    sex_of,
+    validate_id_number,
+)
+
+
+class Category(models.TextChoices):
+    DIBAO = "dibao", _("Minimum living allowance (低保)")
+    TEKUN = "tekun", _("Extreme poverty support (特困)")
+    LOW_INCOME = "low_income", _("Low income (低收入)")
+    ORPHAN = "orphan", _("Orphan (孤儿)")
+    UNSUPPORTED_CHILD = "unsupported_child", _("De-facto unsupported child (事实无人抚养儿童)")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child (留守儿童)")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone (孤寡/独居老人)")
+    DISABLED = "disabled", _("Person with disability (残疾人)")
+    HOMELESS = "homeless", _("Homeless person (流浪乞讨人员)")
+    UNEMPLOYED = "unemployed", _("Unemployed (失业人员)")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class DuplicateStatus(models.TextChoices):
+    NONE = "", _("No likely duplicate")
+    FLAGGED = "flagged", _("Likely duplicate: to decide")
+    DISTINCT = "distinct", _("Checked: a different person")
+
+
+class Household(models.Model):
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="households", verbose_name=_("township")
+    )
+    village = models.CharField(_("village or community"), max_length=50)
+    address = models.CharField(_("address"), max_length=200)
+    monthly_income = models.DecimalField(
+        _("household monthly income (yuan)"), max_digits=10, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        return f"{self.village} {self.address}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path=None)
+
+    def overdue_for_visit(self, today=None):
+        """People in a category that needs visits, not visited within its interval."""
+        today = today or timezone.localdate()
+        rules = dict(VisitRule.objects.values_list("category", "every_days"))
+        condition = Q(pk__in=[])
+        for category, days in rules.items():
+            since = today - datetime.timedelta(days=days)
+            condition |= (
+                Q(
+                    categories__category=category,
+                    categories__start_date__lte=today,
+                )
+                & (Q(categories__end_date__isnull=True) | Q(categories__end_date__gte=today))
+                & (Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=since))
+            )
+        return self.filter(condition).distinct()
+
+
+class Person(models.Model):
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("household"),
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="people", verbose_name=_("township")
+    )
+    village = models.CharField(_("village or community"), max_length=50)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(
+        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, editable=False)
+    phone = PhoneField(_("phone"), blank=True)
+    monthly_income = models.DecimalField(
+        _("own monthly income (yuan)"), max_digits=10, decimal_places=2, default=0
+    )
+    duplicate_status = models.CharField(
+        _("duplicate check"), max_length=10, choices=DuplicateStatus.choices, blank=True, default=""
+    )
+    last_visited_on = models.DateField(_("last visited on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["id_number"])
+
+    class Meta:
+        ordering = ["township", "village", "name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["township", "name", "birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_income__gte=0), name="person_income_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id}）"
+
+    def save(self, *args, **kwargs):
+        self.id_number = normalize_id_number(self.id_number)
+        self.birth_date = birth_date_of(self.id_number)
+        self.sex = sex_of(self.id_number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("relief:person", args=[self.pk])
+
+    @property
+    def masked_id(self):
+        return mask_id_number(self.id_number)
+
+    def likely_duplicates(self):
+        return Person.objects.filter(
+            township_id=self.township_id,
+            name=self.name,
+            birth_date=birth_date_of(normalize_id_number(self.id_number)),
+        ).exclude(pk=self.pk)
+
+
+class PersonCategory(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="categories", verbose_name=_("person")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    raised_in_institution = models.BooleanField(
+        _("raised in an institution"),
+        default=False,
+        help_text=_("For orphans: raised in a welfare institution rather than in the community."),
+    )
+
+    class Meta:
+        ordering = ["category", "start_date"]
+        verbose_name = _("category of a person")
+        verbose_name_plural = _("categories of people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="category_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
+        ]
+
+    def __str__(self):
+        return self.get_category_display()
+
+    def active_during(self, first, last):
+        return self.start_date <= last and (self.end_date is None or self.end_date >= first)
+
+
+class VisitRule(models.Model):
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)
+    every_days = models.PositiveIntegerField(_("visit at least every (days)"))
+
+    class Meta:
+        verbose_name = _("visit rule")
+        verbose_name_plural = _("visit rules")
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.every_days}"
+
+
+class ProgrammeKind(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off on application (临时救助)")
+    PERIODIC = "periodic", _("Monthly by category")
+    CAMPAIGN = "campaign", _("Campaign (e.g. warm winter)")
+
+
+class BenefitForm(models.TextChoices):
+    CASH = "cash", _("Cash")
+    IN_KIND = "in_kind", _("In kind")
+
+
+class Programme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ProgrammeKind.choices)
+    eligible_categories = models.JSONField(_("eligible categories"), default=list, blank=True)
+    amount = models.DecimalField(
+        _("amount per person per period (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    amount_in_institution = models.DecimalField(
+        _("amount for children raised in an institution (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    ceiling = models.DecimalField(
+        _("ceiling per application (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    help_first = models.BooleanField(
+        _("emergency: help first, review after (先行救助)"), default=False
+    )
+    benefit_form = models.CharField(
+        _("form"), max_length=8, choices=BenefitForm.choices, default=BenefitForm.CASH
+    )
+    in_kind_items = models.CharField(_("items given"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) | Q(amount__isnull=True),
+                name="programme_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def amount_for(self, category):
+        if category.raised_in_institution and self.amount_in_institution is not None:
+            return self.amount_in_institution
+        return self.amount
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for township review")
+    REVIEWED = "reviewed", _("Waiting for bureau approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETURNED = "returned", _("Returned for more information")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="person__township", institution_path=None)
+
+
+class Application(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="applications", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("programme"),
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    is_emergency = models.BooleanField(_("emergency (help first)"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-filed_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="application_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("reviewed_by")), name="application_two_people"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.programme}"
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    IN_KIND = "in_kind", _("In kind")
+
+
+class DisbursementBatch(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="batches", verbose_name=_("programme")
+    )
+    period = models.CharField(
+        _("period"), max_length=7, help_text=_("Year and month, e.g. 2027-01.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.DRAFT
+    )
+    total = models.DecimalField(_("total (yuan)"), max_digits=14, decimal_places=2, default=0)
+    count = models.PositiveIntegerField(_("people"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period", "programme"]
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+
+    def __str__(self):
+        return f"{self.programme} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("relief:batch", args=[self.pk])
+
+    @property
+    def is_frozen(self):
+        return self.status != BatchStatus.DRAFT
+
+
+class BatchLine(models.Model):
+    batch = models.ForeignKey(DisbursementBatch, on_delete=models.CASCADE, related_name="lines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="batch_lines")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    excluded = models.BooleanField(_("excluded"), default=False)
+    exclusion_reason = models.CharField(_("reason for exclusion"), max_length=200, blank=True)
+    # Frozen copies: an approved roster keeps the names and villages it was approved with.
+    person_name = models.CharField(_("name"), max_length=50)
+    village = models.CharField(_("village or community"), max_length=50)
+
+    class Meta:
+        ordering = ["village", "person_name"]
+        verbose_name = _("batch line")
+        verbose_name_plural = _("batch lines")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "person"], name="batch_line_once_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.person_name} {self.amount}"
+
+
+class Payment(models.Model):
+    """Money or goods a person received. Unique per programme and period: nobody is paid twice."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="payments", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="payments", verbose_name=_("programme")
+    )
+    period = models.CharField(_("period"), max_length=16)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    batch = models.ForeignKey(
+        DisbursementBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-approved_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme", "period"], name="payment_once_per_programme_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} {self.programme} {self.period}"
+
+
+class Need(models.TextChoices):
+    SUPPLIES = "supplies", _("Supplies")
+    MEDICINE = "medicine", _("Medicine")
+    CARE = "care", _("Care")
+    MENTAL = "mental", _("Mental support")
+
+
+class HomeVisit(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="visits", verbose_name=_("person")
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visitor"),
+    )
+    visited_on = models.DateField(_("visited on"))
+    findings = models.TextField(_("findings"))
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    follow_up = models.TextField(_("follow-up actions"), blank=True)
+    follow_up_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up owner"),
+    )
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+
+    class Meta:
+        ordering = ["-visited_on"]
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+
+    def __str__(self):
+        return f"{self.person.name} {self.visited_on}"
+
+    def need_labels(self):
+        return [Need(n).label for n in self.needs if n in Need.values]

@@ -1,0 +1,56 @@
+import datetime
+
+import factory
+
+from relief.models import Person, PersonCategory, Programme, ProgrammeKind
+from relief.validators import check_character
+from tests.factories import TownshipFactory
+
+
+def id_number(n, born=datetime.date(1950, 3, 7), male=True):
+    """A valid GB 11643 number for Biyang County (411726)."""
+    sequence = f"{(n % 50) * 2 + (1 if male else 0):03d}"
+    first17 = f"411726{born:%Y%m%d}{sequence}"
+    return first17 + check_character(first17)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    township = factory.SubFactory(TownshipFactory)
+    village = "王庄村"
+    name = factory.Sequence(lambda n: f"困难群众{n}")
+    id_number = factory.Sequence(
+        lambda n: id_number(n, born=datetime.date(1940, 1, 1) + datetime.timedelta(days=n))
+    )
+
+
+class PersonCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonCategory
+
+    person = factory.SubFactory(PersonFactory)
+    category = "orphan"
+    start_date = datetime.date(2026, 1, 1)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    name = factory.Sequence(lambda n: f"救助项目{n}")
+    kind = ProgrammeKind.PERIODIC
+    eligible_categories = ["orphan", "unsupported_child"]
+    amount = 600
+    amount_in_institution = 1000
+    starts_on = datetime.date(2026, 1, 1)
+
+
+class TemporaryAssistanceFactory(ProgrammeFactory):
+    kind = ProgrammeKind.ONE_OFF
+    eligible_categories = []
+    amount = None
+    amount_in_institution = None
+    ceiling = 3000
+    help_first = True

@@ -1,0 +1,51 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from relief.validators import birth_date_of, mask_id_number, sex_of, validate_id_number
+
+
+@pytest.mark.parametrize(
+    "number", ["11010519491231002X", "360426199101010071", "11010519491231002x"]
+)
+def test_published_valid_numbers_pass(number):
+    validate_id_number(number)
+
+
+def test_bad_check_digit_is_refused():
+    with pytest.raises(ValidationError) as error:
+        validate_id_number("110105194912310021")
+    assert error.value.code == "id_check"
+
+
+@pytest.mark.parametrize(
+    "number", ["110105194902300021", "110105199913310021", "110105290001010021"]
+)
+def test_impossible_birth_dates_are_refused(number):
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(number)
+    assert error.value.code == "id_date"
+
+
+@pytest.mark.parametrize("number", ["11010519491231002", "11010519491231002X1", ""])
+def test_wrong_length_is_refused(number):
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(number)
+    assert error.value.code == "id_length"
+
+
+def test_letters_other_than_a_final_x_are_refused():
+    with pytest.raises(ValidationError) as error:
+        validate_id_number("1101051949123A002X")
+    assert error.value.code == "id_characters"
+
+
+def test_birth_date_and_sex_come_from_the_number():
+    assert birth_date_of("11010519491231002X") == datetime.date(1949, 12, 31)
+    assert sex_of("11010519491231002X") == "female"
+    assert sex_of("360426199101010071") == "male"
+
+
+def test_masked_number_shows_only_the_ends():
+    assert mask_id_number("41010119800101123X") == "4101**********123X"
