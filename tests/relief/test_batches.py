@@ -11,7 +11,7 @@ from django.db import connection
 from relief import services
 from relief.models import BatchStatus, Payment
 from tests.factories import UserFactory
-from tests.relief.factories import PersonCategoryFactory, PersonFactory, ProgrammeFactory
+from tests.relief.factories import PersonCategoryFactory, ProgrammeFactory
 
 
 @pytest.fixture
