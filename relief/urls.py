@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401 - the pages arrive with this app's issue
+from django.urls import path
+
+from relief import views
 
 app_name = "relief"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
+    path("applications/", views.applications, name="applications"),
+    path(
+        "applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"
+    ),
+    path("batches/", views.batches, name="batches"),
+    path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/<slug:action>/", views.batch_action, name="batch_action"),
+]

@@ -1,0 +1,225 @@
+"""Demo relief: a few hundred invented people with valid Biyang ID numbers, the winter's
+programmes, applications in every state and one paid batch.
+
+Amounts are placeholders to be replaced by the county's own standards: the Henan orphan
+allowance and the temporary assistance ceiling were not found in an official text.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from institutions.models import Township, User
+from relief import services
+from relief.models import (
+    Application,
+    BatchStatus,
+    DisbursementBatch,
+    Person,
+    PersonCategory,
+    Programme,
+    ProgrammeKind,
+    VisitRule,
+)
+from relief.validators import check_character
+
+PEOPLE_PER_TOWNSHIP = 14
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = [
+    "秀英",
+    "桂兰",
+    "玉梅",
+    "建国",
+    "春生",
+    "小明",
+    "子涵",
+    "浩然",
+    "雨轩",
+    "国庆",
+    "德胜",
+    "翠花",
+    "金凤",
+    "富贵",
+    "欣怡",
+]
+VILLAGES = ["王庄村", "李湾村", "张楼村", "刘店村", "陈岗村", "杨寨村", "东街社区", "西街社区"]
+VISIT_RULES = {
+    "elderly_alone": 30,
+    "left_behind_child": 30,
+    "unsupported_child": 30,
+    "orphan": 60,
+    "disabled": 90,
+}
+
+
+def _id_number(rng, born, male):
+    sequence = rng.randint(0, 49) * 2 + (1 if male else 0)
+    first17 = f"411726{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+def _category_for(rng, age):
+    if age < 18:
+        return rng.choice(["orphan", "unsupported_child", "left_behind_child", "left_behind_child"])
+    if age >= 65:
+        return rng.choice(["elderly_alone", "elderly_alone", "tekun", "dibao"])
+    return rng.choice(["dibao", "low_income", "disabled", "unemployed"])
+
+
+def seed_people(today):
+    if Person.objects.exists():
+        return
+    rng = random.Random("biyang-relief-demo")
+    officer = User.objects.get(username="officer")
+    for township in Township.objects.all():
+        for n in range(PEOPLE_PER_TOWNSHIP):
+            age = rng.choice([rng.randint(3, 17), rng.randint(66, 92), rng.randint(30, 60)])
+            born = today.replace(year=today.year - age, month=1, day=1) + datetime.timedelta(
+                days=rng.randint(0, 360)
+            )
+            male = rng.random() < 0.5
+            person = Person(
+                township=township,
+                village=rng.choice(VILLAGES),
+                address=f"{rng.randint(1, 120)}号",
+                name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                id_number=_id_number(rng, born, male),
+                monthly_income=Decimal(rng.choice([0, 0, 300, 450, 600])),
+            )
+            if Person.objects.filter(id_number=person.id_number).exists():
+                continue
+            person = services.register_person(
+                user=officer,
+                **{
+                    f: getattr(person, f)
+                    for f in (
+                        "township",
+                        "village",
+                        "address",
+                        "name",
+                        "id_number",
+                        "monthly_income",
+                    )
+                },
+            )
+            category = _category_for(rng, age)
+            PersonCategory.objects.create(
+                person=person,
+                category=category,
+                start_date=today - datetime.timedelta(days=rng.randint(40, 900)),
+                raised_in_institution=category == "orphan" and n % 3 == 0,
+            )
+            if n % 4 == 0:
+                services.record_visit(
+                    person=person,
+                    user=officer,
+                    visited_on=today - datetime.timedelta(days=rng.randint(1, 70)),
+                    findings="家中取暖设施正常，粮油充足。",
+                    needs=["supplies"] if n % 8 == 0 else [],
+                )
+
+
+def seed_programmes(today):
+    winter_start = (
+        datetime.date(today.year, 11, 1)
+        if today.month >= 11
+        else datetime.date(today.year - 1, 11, 1)
+    )
+    programmes = {
+        "temporary": {
+            "name": "临时救助",
+            "kind": ProgrammeKind.ONE_OFF,
+            "ceiling": Decimal("5000.00"),
+            "help_first": True,
+        },
+        "orphan": {
+            "name": "孤儿和事实无人抚养儿童基本生活费",
+            "kind": ProgrammeKind.PERIODIC,
+            "eligible_categories": ["orphan", "unsupported_child"],
+            "amount": Decimal("1000.00"),
+            "amount_in_institution": Decimal("1500.00"),
+        },
+        "price": {
+            "name": "价格临时补贴",
+            "kind": ProgrammeKind.PERIODIC,
+            "eligible_categories": ["dibao", "tekun", "orphan", "unsupported_child"],
+            "amount": Decimal("30.00"),
+        },
+        "warm": {
+            "name": "寒冬送温暖",
+            "kind": ProgrammeKind.CAMPAIGN,
+            "benefit_form": "in_kind",
+            "eligible_categories": ["elderly_alone", "tekun", "left_behind_child", "homeless"],
+            "amount": Decimal("200.00"),
+            "in_kind_items": "棉被、米、面、食用油",
+        },
+    }
+    result = {}
+    for key, fields in programmes.items():
+        name = fields.pop("name")
+        result[key], _ = Programme.objects.update_or_create(
+            name=name, defaults={**fields, "starts_on": winter_start}
+        )
+    return result
+
+
+def seed_applications(programmes):
+    if Application.objects.exists():
+        return
+    officer = User.objects.get(username="officer")
+    admin = User.objects.get(username="admin")
+    town1 = User.objects.get(username="town1")
+    people1 = list(Person.objects.filter(township=town1.township)[:6])
+    temporary = programmes["temporary"]
+    reasons = [
+        "家中失火，房屋受损",
+        "突发重病住院，医疗费用负担重",
+        "务工受伤，暂时失去收入",
+        "冬季取暖费用支出大",
+    ]
+    filed = [
+        services.file_application(
+            user=town1,
+            person=person,
+            programme=temporary,
+            amount=Decimal(800 + 400 * n),
+            reason=reasons[n % len(reasons)],
+        )
+        for n, person in enumerate(people1)
+    ]
+    # submitted (0), reviewed (1), approved (2), rejected at review (3), returned by bureau (4), approved (5)
+    for application in filed[1:3] + filed[4:]:
+        services.review_application(application=application, user=town1)
+    services.approve_application(application=filed[2], user=officer)
+    services.reject_application(application=filed[3], user=town1, note="家庭收入超过救助标准")
+    services.return_application(application=filed[4], user=officer, note="请补充医院诊断证明")
+    services.approve_application(application=filed[5], user=admin)
+
+
+def seed_paid_batch(programmes, today):
+    period = f"{today:%Y-%m}"
+    programme = programmes["orphan"]
+    if DisbursementBatch.objects.filter(programme=programme, period=period).exists():
+        return
+    officer = User.objects.get(username="officer")
+    admin = User.objects.get(username="admin")
+    batch = services.generate_batch(programme=programme, period=period, user=officer)
+    services.approve_batch(batch=batch, user=admin)
+    services.mark_batch_paid(batch=batch, user=admin, method="bank")
+
+
+def seed(*, password, stdout):
+    today = timezone.localdate()
+    for category, days in VISIT_RULES.items():
+        VisitRule.objects.update_or_create(category=category, defaults={"every_days": days})
+    seed_people(today)
+    programmes = seed_programmes(today)
+    seed_applications(programmes)
+    seed_paid_batch(programmes, today)
+    stdout.write(
+        f"relief: {Person.objects.count()} people, {Programme.objects.count()} programmes, "
+        f"{Application.objects.count()} applications, "
+        f"{DisbursementBatch.objects.filter(status=BatchStatus.PAID).count()} paid batch"
+    )

@@ -1,0 +1,125 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import StyledFormMixin
+from institutions.models import Township
+from relief.models import (
+    Category,
+    Need,
+    PaymentMethod,
+    Person,
+    PersonCategory,
+    Programme,
+    ProgrammeKind,
+)
+from relief.validators import normalize_id_number
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "id_number", "township", "village", "address", "phone", "monthly_income"]
+        widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.visible_to(user)
+        if user.township_id:
+            self.fields["township"].initial = user.township_id
+
+    def clean_id_number(self):
+        number = normalize_id_number(self.cleaned_data["id_number"])
+        if Person.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A person with this ID number is already registered."))
+        return number
+
+    def clean_monthly_income(self):
+        income = self.cleaned_data["monthly_income"]
+        if income < 0:
+            raise forms.ValidationError(_("Income cannot be negative."))
+        return income
+
+
+class CategoryForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = PersonCategory
+        fields = ["category", "start_date", "end_date", "raised_in_institution"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class ApplicationForm(StyledFormMixin, forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.filter(kind=ProgrammeKind.ONE_OFF, is_active=True),
+    )
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=10, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_emergency = forms.BooleanField(
+        label=_("Emergency: help first, review after"), required=False
+    )
+
+
+class NoteForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BatchForm(StyledFormMixin, forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.exclude(kind=ProgrammeKind.ONE_OFF).filter(is_active=True),
+    )
+    period = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        max_length=7,
+        error_messages={"invalid": _("Enter the period as year-month, e.g. 2027-01.")},
+        widget=forms.TextInput(attrs={"placeholder": "2027-01", "type": "month"}),
+    )
+
+
+class ExcludeForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for leaving out"), max_length=200)
+
+
+class PaidForm(StyledFormMixin, forms.Form):
+    method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices)
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    visited_on = forms.DateField(label=_("Visited on"), widget=DATE)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    follow_up = forms.CharField(
+        label=_("Follow-up actions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up_owner = forms.ModelChoiceField(
+        label=_("Who follows up"), queryset=get_user_model().objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_owner"].queryset = (
+            get_user_model().objects.visible_to(user).filter(is_active=True)
+        )
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue for a visit"), required=False)

@@ -1,0 +1,260 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relief import services
+from relief.forms import (
+    ApplicationForm,
+    BatchForm,
+    CategoryForm,
+    ExcludeForm,
+    NoteForm,
+    PaidForm,
+    PeopleSearchForm,
+    PersonForm,
+    VisitForm,
+)
+from relief.models import Application, ApplicationStatus, BatchLine, DisbursementBatch, Person
+
+PAGE_SIZE = 30
+
+
+def _attach(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _require_relief_role(user):
+    if not (user.is_county_wide or user.is_township_staff):
+        raise PermissionDenied
+
+
+@login_required
+def index(request):
+    user = request.user
+    _require_relief_role(user)
+    applications = Application.objects.visible_to(user).select_related("person", "programme")
+    waiting = ApplicationStatus.REVIEWED if user.is_county_wide else ApplicationStatus.SUBMITTED
+    context = {
+        "overdue": Person.objects.visible_to(user)
+        .overdue_for_visit()
+        .select_related("township")[:30],
+        "waiting": applications.filter(status=waiting)[:30],
+        "batches": DisbursementBatch.objects.select_related("programme")[:12]
+        if user.is_county_wide
+        else [],
+    }
+    return render(request, "relief/index.html", context)
+
+
+@login_required
+def people(request):
+    _require_relief_role(request.user)
+    form = PeopleSearchForm(request.GET or None)
+    found = Person.objects.visible_to(request.user).select_related("township")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            found = found.filter(name__contains=form.cleaned_data["q"].strip())
+        if form.cleaned_data["category"]:
+            found = found.filter(categories__category=form.cleaned_data["category"]).distinct()
+        if form.cleaned_data["overdue"]:
+            found = found.overdue_for_visit()
+    page = Paginator(found.order_by("township__code", "village", "name"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "relief/people.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def person_new(request):
+    _require_relief_role(request.user)
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.register_person(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("%(name)s registered.") % {"name": person.name})
+            return redirect(person)
+    return render(request, "relief/person_form.html", {"form": form})
+
+
+def _person_for(request, pk):
+    return get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("township", "household"), pk=pk
+    )
+
+
+@login_required
+def person_detail(request, pk, forms=None):
+    person = _person_for(request, pk)
+    user = request.user
+    forms = forms or {}
+    context = {
+        "person": person,
+        "id_number": person.id_number
+        if services.may_see_full_id(user, person)
+        else person.masked_id,
+        "categories": person.categories.all(),
+        "payments": person.payments.select_related("programme").order_by("-approved_at"),
+        "applications": person.applications.select_related("programme"),
+        "visits": person.visits.select_related("visitor", "follow_up_owner"),
+        "duplicates": person.likely_duplicates() if person.duplicate_status == "flagged" else [],
+        "category_form": forms.get("category") or CategoryForm(),
+        "application_form": forms.get("application") or ApplicationForm(),
+        "visit_form": forms.get("visit") or VisitForm(user=user),
+        "may_file": user.is_township_staff and user.township_id == person.township_id,
+    }
+    return render(request, "relief/person.html", context)
+
+
+@login_required
+@require_POST
+def person_action(request, pk, action):
+    person = _person_for(request, pk)
+    user = request.user
+    if not services.may_see_full_id(user, person):
+        raise PermissionDenied
+    if action == "distinct":
+        services.mark_distinct(person=person, user=user)
+        return redirect(person)
+    builders = {
+        "category": lambda: CategoryForm(request.POST),
+        "application": lambda: ApplicationForm(request.POST),
+        "visit": lambda: VisitForm(request.POST, user=user),
+    }
+    if action not in builders:
+        raise PermissionDenied
+    form = builders[action]()
+    if form.is_valid():
+        try:
+            if action == "category":
+                form.instance.person = person
+                form.save()
+            elif action == "application":
+                services.file_application(user=user, person=person, **form.cleaned_data)
+            else:
+                services.record_visit(person=person, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person)
+    return person_detail(request, pk, forms={action: form})
+
+
+@login_required
+def applications(request):
+    _require_relief_role(request.user)
+    found = Application.objects.visible_to(request.user).select_related(
+        "person__township", "programme", "filed_by"
+    )
+    status = request.GET.get("status")
+    if status in ApplicationStatus.values:
+        found = found.filter(status=status)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/applications.html",
+        {"page": page, "statuses": ApplicationStatus.choices, "status": status},
+    )
+
+
+@login_required
+@require_POST
+def application_action(request, pk, action):
+    application = get_object_or_404(Application.objects.visible_to(request.user), pk=pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    actions = {
+        "review": lambda: services.review_application(
+            application=application, user=request.user, note=note
+        ),
+        "approve": lambda: services.approve_application(
+            application=application, user=request.user, note=note
+        ),
+        "reject": lambda: services.reject_application(
+            application=application, user=request.user, note=note
+        ),
+        "return": lambda: services.return_application(
+            application=application, user=request.user, note=note
+        ),
+    }
+    if action not in actions:
+        raise PermissionDenied
+    try:
+        actions[action]()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(request.POST.get("next") or "relief:applications")
+
+
+@login_required
+def batches(request):
+    if not request.user.is_county_wide:
+        raise PermissionDenied
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.generate_batch(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            return redirect(batch)
+    found = DisbursementBatch.objects.select_related("programme")
+    return render(request, "relief/batches.html", {"form": form, "batches": found})
+
+
+@login_required
+def batch(request, pk):
+    if not request.user.is_county_wide:
+        raise PermissionDenied
+    batch = get_object_or_404(
+        DisbursementBatch.objects.select_related("programme", "approved_by"), pk=pk
+    )
+    lines = batch.lines.select_related("person")
+    return render(
+        request,
+        "relief/batch.html",
+        {"batch": batch, "lines": lines, "exclude_form": ExcludeForm(), "paid_form": PaidForm()},
+    )
+
+
+@login_required
+@require_POST
+def batch_action(request, pk, action):
+    if not request.user.is_county_wide:
+        raise PermissionDenied
+    batch = get_object_or_404(DisbursementBatch, pk=pk)
+    try:
+        if action == "approve":
+            services.approve_batch(batch=batch, user=request.user)
+        elif action == "paid":
+            form = PaidForm(request.POST)
+            if form.is_valid():
+                services.mark_batch_paid(batch=batch, user=request.user, **form.cleaned_data)
+        elif action == "exclude":
+            line = get_object_or_404(BatchLine, pk=request.POST.get("line"), batch=batch)
+            services.exclude_from_batch(
+                line=line, user=request.user, reason=request.POST.get("reason", "")
+            )
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(batch)
