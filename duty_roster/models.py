@@ -398,7 +398,8 @@ class Incident(models.Model):
 
     @property
     def reported_late(self):
-        return self.minutes_to_first_report > incident_phone_report_minutes()
+        """The report in this system is the written one; the phone report comes first."""
+        return self.minutes_to_first_report > incident_written_report_minutes()
 
 
 def incident_phone_report_minutes():

@@ -122,8 +122,22 @@ def create_shift(*, post, starts_at, ends_at, leader, officers, user):
     return shift
 
 
+def is_day_off(day, calendar=None):
+    """A public holiday, or a weekend that is not an adjusted working day (调休上班)."""
+    from duty_roster.models import Holiday
+
+    calendar = (
+        calendar if calendar is not None else dict(Holiday.objects.values_list("date", "kind"))
+    )
+    if day in calendar:
+        return calendar[day] == Holiday.Kind.HOLIDAY
+    return day.weekday() >= 5
+
+
 @transaction.atomic
-def generate_roster(*, post, first_day, days, pattern, officers, leaders, user):
+def generate_roster(
+    *, post, first_day, days, pattern, officers, leaders, user, days_off_only=False
+):
     """Fill `days` days from `first_day` with the shift pattern, rotating people.
 
     `pattern` is a list of (start time, hours), e.g. [(time(8, 30), 24)] or
@@ -136,9 +150,13 @@ def generate_roster(*, post, first_day, days, pattern, officers, leaders, user):
         raise ValidationError(_("Name at least one duty officer and one leader on duty."))
     zone = local_zone()
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
+    DutyPost.objects.select_for_update().filter(pk=post.pk).first()  # one roster writer per post
+    calendar = _holiday_calendar(first_day, days) if days_off_only else None
     created = []
     for offset in range(days):
         day = first_day + datetime.timedelta(days=offset)
+        if days_off_only and not is_day_off(day, calendar):
+            continue  # holiday posts (marriage registry, funeral service) work on days off only
         for start_time, hours in pattern:
             starts_at = datetime.datetime.combine(day, start_time, tzinfo=zone)
             ends_at = starts_at + datetime.timedelta(hours=hours)
@@ -152,6 +170,15 @@ def generate_roster(*, post, first_day, days, pattern, officers, leaders, user):
             shift.officers.set([officer])
             created.append(shift)
     return created
+
+
+def _holiday_calendar(first_day, days):
+    from duty_roster.models import Holiday
+
+    last = first_day + datetime.timedelta(days=days)
+    return dict(
+        Holiday.objects.filter(date__gte=first_day, date__lte=last).values_list("date", "kind")
+    )
 
 
 # --- Swaps -------------------------------------------------------------------

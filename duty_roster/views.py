@@ -27,6 +27,8 @@ from duty_roster.models import (
     RequestStatus,
     Shift,
     SwapRequest,
+    incident_phone_report_minutes,
+    incident_written_report_minutes,
 )
 from institutions.models import User
 
@@ -331,6 +333,8 @@ def incident_detail(request, pk, report_form=None):
             "incident": incident,
             "updates": incident.updates.select_related("author"),
             "report_form": report_form or IncidentReportForm(),
+            "phone_minutes": incident_phone_report_minutes(),
+            "written_minutes": incident_written_report_minutes(),
         },
     )
 

@@ -55,8 +55,8 @@ def test_incident_flow_records_every_step_with_its_time(inst1, institution1, off
     assert incident.closed_at == at(11, 9, 0)
 
 
-def test_report_after_the_phone_limit_is_flagged_late(inst1, institution1, settings):
-    settings.DUTY_INCIDENT_PHONE_REPORT_MINUTES = 20
+def test_written_report_after_its_limit_is_flagged_late(inst1, institution1, settings):
+    settings.DUTY_INCIDENT_WRITTEN_REPORT_MINUTES = 20
     with time_machine.travel(at(11, 2, 30), tick=False):
         incident = report(inst1, institution1, occurred_at=at(11, 2, 5))
     assert incident.reported_late

@@ -209,3 +209,22 @@ def test_next_shift_acknowledges_the_handover(post, people):
 def test_bureau_officer_is_never_on_a_shift_they_do_not_hold(post, people):
     shift = ShiftFactory(post=post, leader=people[0])
     assert not services.is_on_shift(UserFactory(), shift)
+
+
+def test_holiday_posts_are_rostered_on_days_off_only(post, people, officer):
+    from duty_roster.models import Holiday
+
+    # 2027-02-05 (Fri) a holiday; 2027-02-06/07 a weekend; 2027-02-08 (Mon) made a working day.
+    Holiday.objects.create(date=datetime.date(2027, 2, 5), kind="holiday", name="春节")
+    Holiday.objects.create(date=datetime.date(2027, 2, 8), kind="workday", name="调休上班")
+    shifts = services.generate_roster(
+        post=post,
+        first_day=datetime.date(2027, 2, 4),
+        days=6,
+        pattern=[(datetime.time(8, 30), 9)],
+        officers=people,
+        leaders=[officer],
+        user=officer,
+        days_off_only=True,
+    )
+    assert [s.starts_at.astimezone(SHANGHAI).day for s in shifts] == [5, 6, 7]
