@@ -32,3 +32,12 @@ class StyledFormMixin:
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
     pass
+
+
+def add_service_errors(form, error):
+    """Show a service's ValidationError on the form: beside its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

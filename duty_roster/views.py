@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from config.xlsx import xlsx_response
 from duty_roster import services
 from duty_roster.forms import (
@@ -39,14 +40,6 @@ def _shifts_with_people():
     return Shift.objects.select_related("post", "leader").prefetch_related(
         Prefetch("officers", queryset=User.objects.order_by("full_name"))
     )
-
-
-def _attach(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -135,7 +128,7 @@ def add_shift(request, pk):
         try:
             services.create_shift(post=post, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Shift added."))
             return redirect(post)
@@ -151,7 +144,7 @@ def generate(request, pk):
         try:
             shifts = services.generate_roster(post=post, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(count)d shifts created.") % {"count": len(shifts)})
             return redirect(f"{post.get_absolute_url()}?from={form.cleaned_data['first_day']}")
@@ -241,7 +234,7 @@ def shift_action(request, pk, action):
                 else:
                     services.request_swap(shift=shift, user=user, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                add_service_errors(form, error)
                 return shift_detail(request, pk, forms={action: form})
         else:
             raise PermissionDenied
@@ -275,7 +268,7 @@ def leave_list(request):
         try:
             services.file_leave(leader=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Leave report filed."))
             return redirect("duty_roster:leave")
@@ -311,7 +304,7 @@ def incident_new(request):
         try:
             incident = services.report_incident(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Reported to the county bureau duty room."))
             return redirect(incident)
@@ -353,7 +346,7 @@ def incident_action(request, pk, action):
         try:
             services.add_incident_report(incident=incident, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(incident)
     return incident_detail(request, pk, report_form=form)

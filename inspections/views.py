@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from inspections import services
 from inspections.filters import HazardFilter
 from inspections.forms import (
@@ -339,19 +340,11 @@ def hazard_action(request, pk, action):
         try:
             service(hazard=hazard, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(hazard)
     return hazard_detail(request, pk, forms={action: form})
-
-
-def _attach(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

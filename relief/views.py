@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.forms import add_service_errors
 from relief import services
 from relief.forms import (
     ApplicationForm,
@@ -21,14 +22,6 @@ from relief.forms import (
 from relief.models import Application, ApplicationStatus, BatchLine, DisbursementBatch, Person
 
 PAGE_SIZE = 30
-
-
-def _attach(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_relief_role(user):
@@ -84,7 +77,7 @@ def person_new(request):
         try:
             person = services.register_person(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s registered.") % {"name": person.name})
             return redirect(person)
@@ -148,7 +141,7 @@ def person_action(request, pk, action):
             else:
                 services.record_visit(person=person, user=user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(person)
@@ -213,7 +206,7 @@ def batches(request):
         try:
             batch = services.generate_batch(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(batch)
     found = DisbursementBatch.objects.select_related("programme")

@@ -40,6 +40,10 @@ PAGES = [
     ("institution list, search", "/institutions/?q=敬老院"),
     ("institution detail", None),
     ("township list", "/institutions/townships/"),
+    ("hazard ledger", "/inspections/hazards/"),
+    ("inspections to do", "/inspections/"),
+    ("duty", "/duty/"),
+    ("relief people", "/relief/people/"),
 ]
 
 
