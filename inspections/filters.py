@@ -47,11 +47,22 @@ class HazardFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["township"].queryset = Township.objects.visible_to(user)
-        self.filters["institution"].queryset = Institution.objects.visible_to(user).only(
-            "pk", "name"
-        )
+        self.filters["institution"].queryset = self._institution_choices(user, data)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
+
+    @staticmethod
+    def _institution_choices(user, data):
+        # A county has thousands of institutions: the county-wide roles pick a township first.
+        institutions = Institution.objects.visible_to(user).only("pk", "name")
+        if not user.is_county_wide:
+            return institutions
+        township = (data or {}).get("township", "")
+        return (
+            institutions.filter(township_id=township)
+            if str(township).isdigit()
+            else institutions.none()
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value:

@@ -17,6 +17,7 @@ from relief.models import (
     Application,
     BatchStatus,
     DisbursementBatch,
+    Household,
     Person,
     PersonCategory,
     Programme,
@@ -74,6 +75,7 @@ def seed_people(today):
     rng = random.Random("biyang-relief-demo")
     officer = User.objects.get(username="officer")
     for township in Township.objects.all():
+        household = None
         for n in range(PEOPLE_PER_TOWNSHIP):
             age = rng.choice([rng.randint(3, 17), rng.randint(66, 92), rng.randint(30, 60)])
             born = today.replace(year=today.year - age, month=1, day=1) + datetime.timedelta(
@@ -90,6 +92,14 @@ def seed_people(today):
             )
             if Person.objects.filter(id_number=person.id_number).exists():
                 continue
+            if household is None or n % 3 == 0:
+                household = Household.objects.create(
+                    township=township,
+                    village=person.village,
+                    address=person.address,
+                    monthly_income=Decimal(rng.choice([0, 600, 900, 1200])),
+                )
+            person.village, person.address = household.village, household.address
             person = services.register_person(
                 user=officer,
                 **{
@@ -103,6 +113,7 @@ def seed_people(today):
                         "monthly_income",
                     )
                 },
+                household=household,
             )
             category = _category_for(rng, age)
             PersonCategory.objects.create(

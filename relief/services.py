@@ -58,6 +58,31 @@ def register_person(*, user, **fields):
     return person
 
 
+@transaction.atomic
+def update_person(*, person, user, **fields):
+    """Edit a person in the user's scope; a new likely duplicate flags both again."""
+    if not (user.is_county_wide or user.is_township_staff) or not _in_township(
+        user, person.township_id
+    ):
+        raise PermissionDenied
+    if not _in_township(user, fields.get("township", person.township).pk):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(person, name, value)
+    number = person.id_number.strip().upper()
+    if Person.objects.filter(id_number=number).exclude(pk=person.pk).exists():
+        raise ValidationError(
+            {"id_number": _("A person with this ID number is already registered.")}
+        )
+    person.save()
+    duplicates = person.likely_duplicates()
+    if person.duplicate_status != DuplicateStatus.DISTINCT and duplicates.exists():
+        duplicates.update(duplicate_status=DuplicateStatus.FLAGGED)
+        person.duplicate_status = DuplicateStatus.FLAGGED
+        person.save(update_fields=["duplicate_status"])
+    return person
+
+
 def mark_distinct(*, person, user):
     if not _in_township(user, person.township_id):
         raise PermissionDenied

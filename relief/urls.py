@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("applications/", views.applications, name="applications"),
     path(

@@ -84,6 +84,26 @@ def person_new(request):
     return render(request, "relief/person_form.html", {"form": form})
 
 
+@login_required
+def person_edit(request, pk):
+    _require_relief_role(request.user)
+    person = _person_for(request, pk)
+    if not services.may_see_full_id(request.user, person):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        person.refresh_from_db()
+        try:
+            services.update_person(person=person, user=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(person)
+    return render(request, "relief/person_form.html", {"form": form, "person": person})
+
+
 def _person_for(request, pk):
     return get_object_or_404(
         Person.objects.visible_to(request.user).select_related("township", "household"), pk=pk

@@ -102,7 +102,8 @@ def test_ledger_runs_the_same_queries_however_many_hazards(
             deadline=__import__("datetime").date(2030, 1, 1),
         )
     client = client_for(officer)
-    with django_assert_num_queries(11):
+    # No institution options until a township is chosen, so no query for them.
+    with django_assert_num_queries(10):
         client.get(reverse("inspections:ledger"))
 
 
@@ -153,3 +154,13 @@ def test_hazard_page_shows_only_the_buttons_the_role_may_use(client_for, town1, 
 def test_home_page_shows_the_inspections_panel(client_for, town1, sweep):
     page = client_for(town1).get(reverse("home")).content.decode()
     assert "检查与隐患" in page
+
+
+def test_county_ledger_offers_institutions_only_within_the_chosen_township(
+    client_for, officer, institution1, institution2
+):
+    client = client_for(officer)
+    unfiltered = client.get(reverse("inspections:ledger")).context["filter"]
+    assert list(unfiltered.filters["institution"].queryset) == []
+    by_township = client.get(reverse("inspections:ledger"), {"township": institution1.township_id})
+    assert list(by_township.context["filter"].filters["institution"].queryset) == [institution1]

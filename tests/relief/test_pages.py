@@ -122,3 +122,25 @@ def test_people_list_runs_the_same_queries_however_many_people(
     # savepoints, session, user, township for the menu, count, page, session save
     with django_assert_num_queries(10):
         client.get(reverse("relief:people"))
+
+
+def test_own_township_staff_can_correct_a_persons_address(client_for, town1, township1, person):
+    data = person_data(township1, name=person.name, id_number=person.id_number, village="新村")
+    response = client_for(town1).post(reverse("relief:person_edit", args=[person.pk]), data)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.village == "新村"
+
+
+def test_edit_cannot_move_a_person_to_another_township(
+    client_for, town1, township1, township2, person
+):
+    data = person_data(township2, name=person.name, id_number=person.id_number)
+    response = client_for(town1).post(reverse("relief:person_edit", args=[person.pk]), data)
+    person.refresh_from_db()
+    assert (response.status_code, person.township_id) == (200, township1.pk)
+
+
+def test_another_townships_staff_cannot_open_the_edit_page(client_for, town2, person):
+    response = client_for(town2).get(reverse("relief:person_edit", args=[person.pk]))
+    assert response.status_code == 404
