@@ -1,5 +1,7 @@
 """The pages a clerk uses on a phone, and what they cost in queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -99,7 +101,7 @@ def test_ledger_runs_the_same_queries_however_many_hazards(
             category="fire",
             severity="general",
             description=f"隐患{n}",
-            deadline=__import__("datetime").date(2030, 1, 1),
+            deadline=datetime.date(2030, 1, 1),
         )
     client = client_for(officer)
     # No institution options until a township is chosen, so no query for them.
