@@ -166,3 +166,27 @@ def test_county_ledger_offers_institutions_only_within_the_chosen_township(
     assert list(unfiltered.filters["institution"].queryset) == []
     by_township = client.get(reverse("inspections:ledger"), {"township": institution1.township_id})
     assert list(by_township.context["filter"].filters["institution"].queryset) == [institution1]
+
+
+def test_ledger_downloads_as_xlsx_with_the_same_scope(
+    client_for, town1, officer, institution1, institution2
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    for institution in (institution1, institution2):
+        services.raise_hazard(
+            institution=institution,
+            user=officer,
+            category="gas",
+            severity="major",
+            description=f'=HYPERLINK("x") {institution.name}',
+            deadline=datetime.date(2030, 1, 1),
+        )
+    response = client_for(town1).get(reverse("inspections:ledger_xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[2] for row in rows] == [institution1.name]
+    assert rows[0][5].startswith("'=")  # a formula in a description stays text
+    assert rows[0][4] == "重大事故隐患"
