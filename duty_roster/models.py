@@ -171,10 +171,6 @@ class Shift(models.Model):
     def people(self):
         return [self.leader, *self.officers.all()]
 
-    def is_running(self, now=None):
-        now = now or timezone.now()
-        return self.starts_at <= now < self.ends_at
-
 
 class DutyLogEntry(models.Model):
     class Kind(models.TextChoices):

@@ -78,13 +78,6 @@ class ChecklistTemplate(models.Model):
         return self.versions.filter(is_published=True).order_by("-number").first()
 
 
-class TemplateVersionQuerySet(models.QuerySet):
-    def with_questions(self):
-        return self.prefetch_related(
-            models.Prefetch("sections", queryset=Section.objects.prefetch_related("items"))
-        )
-
-
 class TemplateVersion(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate,
@@ -95,8 +88,6 @@ class TemplateVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = TemplateVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["template", "-number"]
@@ -337,9 +328,6 @@ class InspectionQuerySet(models.QuerySet):
 
     def due(self):
         return self.filter(status=InspectionStatus.DRAFT)
-
-    def overdue(self, today=None):
-        return self.due().filter(due_on__lt=today or timezone.localdate())
 
 
 class Inspection(models.Model):

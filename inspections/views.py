@@ -46,7 +46,7 @@ def index(request):
     inspections = Inspection.objects.visible_to(request.user).select_related(
         "institution", "version__template"
     )
-    open_inspections = inspections.filter(status="draft").order_by("due_on")[:50]
+    open_inspections = inspections.due().order_by("due_on")[:50]
     recent_done = inspections.filter(status="submitted").order_by("-submitted_at")[:10]
     hazards = Hazard.objects.visible_to(request.user).aggregate(
         unresolved=Count("pk", filter=~Q(status=HazardStatus.CLOSED)),

@@ -181,9 +181,6 @@ class PersonCategory(models.Model):
     def __str__(self):
         return self.get_category_display()
 
-    def active_during(self, first, last):
-        return self.start_date <= last and (self.end_date is None or self.end_date >= first)
-
 
 class VisitRule(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)

@@ -45,17 +45,27 @@ def register_person(*, user, **fields):
     ):
         raise PermissionDenied
     person = Person(**fields)
-    if Person.objects.filter(id_number=person.id_number.strip().upper()).exists():
+    _refuse_taken_id_number(person)
+    person.save()
+    _flag_likely_duplicates(person)
+    return person
+
+
+def _refuse_taken_id_number(person):
+    number = person.id_number.strip().upper()
+    if Person.objects.filter(id_number=number).exclude(pk=person.pk).exists():
         raise ValidationError(
             {"id_number": _("A person with this ID number is already registered.")}
         )
-    person.save()
+
+
+def _flag_likely_duplicates(person):
+    """Same name and birth date in the township: flag both for a person to decide."""
     duplicates = person.likely_duplicates()
-    if duplicates.exists():
+    if person.duplicate_status != DuplicateStatus.DISTINCT and duplicates.exists():
         duplicates.update(duplicate_status=DuplicateStatus.FLAGGED)
         person.duplicate_status = DuplicateStatus.FLAGGED
         person.save(update_fields=["duplicate_status"])
-    return person
 
 
 @transaction.atomic
@@ -69,17 +79,9 @@ def update_person(*, person, user, **fields):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(person, name, value)
-    number = person.id_number.strip().upper()
-    if Person.objects.filter(id_number=number).exclude(pk=person.pk).exists():
-        raise ValidationError(
-            {"id_number": _("A person with this ID number is already registered.")}
-        )
+    _refuse_taken_id_number(person)
     person.save()
-    duplicates = person.likely_duplicates()
-    if person.duplicate_status != DuplicateStatus.DISTINCT and duplicates.exists():
-        duplicates.update(duplicate_status=DuplicateStatus.FLAGGED)
-        person.duplicate_status = DuplicateStatus.FLAGGED
-        person.save(update_fields=["duplicate_status"])
+    _flag_likely_duplicates(person)
     return person
 
 
