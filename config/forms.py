@@ -19,8 +19,18 @@ def widget_css_class(widget):
     return "form-control"
 
 
+# What a browser's <input type="date"> and "datetime-local" accept as a value: a date
+# rendered in the active locale's format (2026/11/29) shows as an empty field.
+HTML_INPUT_FORMATS = {"date": "%Y-%m-%d", "datetime-local": "%Y-%m-%dT%H:%M"}
+
+
 class StyledFormMixin:
-    """Gives widgets Bootstrap's classes; phones get big fields from app.css."""
+    """Gives widgets Bootstrap's classes; phones get big fields from app.css.
+
+    Radio buttons and checkbox lists get the class on each option (the override
+    of Django's multiple_input.html keeps it off the wrapper), and date inputs
+    render their value in the only format the browser's date picker reads.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +38,9 @@ class StyledFormMixin:
             css = widget_css_class(field.widget)
             existing = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{existing} {css}".strip()
+            html_format = HTML_INPUT_FORMATS.get(getattr(field.widget, "input_type", None))
+            if html_format and hasattr(field.widget, "format"):
+                field.widget.format = html_format
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

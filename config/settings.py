@@ -210,6 +210,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (and its ID-number filter), not Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One place for the schedule; each app's tasks live in its own tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
@@ -233,13 +235,27 @@ CELERY_HEARTBEAT_STALE_SECONDS = env.int("CELERY_HEARTBEAT_STALE_SECONDS", defau
 
 # --- Logging ---------------------------------------------------------------
 
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # Every handler masks ID numbers (PIPL: they never belong in a log).
+    "filters": {"redact_id_numbers": {"()": "config.logging.RedactIdNumbers"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_id_numbers"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Replaces Django's default handlers for "django" (which do not mask ID numbers).
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 SITE_TITLE = _("Civil Affairs Safety and Duty System")
