@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format check i18n bench clean
+.PHONY: install run serve test e2e lint format check i18n bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,18 +23,21 @@ install: $(STAMP)
 
 # Set up and serve the demo: migrate, seed, then web + Celery worker + beat.
 # Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker in var/.
-run: export DEBUG ?= true
+# DEBUG stays off (set DEBUG=true yourself for tracebacks): users see the project's
+# own error pages, and static files are served by WhiteNoise as in production.
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve.sh
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Slow tests with real processes (make run's supervisor, a Celery worker) and a real browser.
+e2e: install
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

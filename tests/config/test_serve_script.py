@@ -1,0 +1,124 @@
+"""`make run`'s supervisor: web, worker and beat start together and stop together, once."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _descendants(pid):
+    """Every process below pid, read from /proc."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL", "DEBUG")
+    }
+    env.update(
+        PORT=str(port),
+        VENV=str(Path(settings.BASE_DIR) / ".venv"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
+    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own script
+            ["scripts/serve.sh"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            text = log.read_text()
+            if "ready." in text and "Starting development server" in text:
+                try:
+                    _get(f"http://127.0.0.1:{port}/healthz")
+                    break
+                except OSError:
+                    pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("serve.sh did not come up:\n" + log.read_text()[-3000:])
+        yield process, port, log
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_one_signal_stops_web_worker_and_beat_once_and_cleanly(served, sent):
+    process, _port, log = served
+    below = _descendants(process.pid)
+    assert len(below) >= 4  # worker + its pool, beat, runserver's reloader + its child
+
+    # Ctrl-C in a terminal signals the foreground process group: the script's own.
+    os.killpg(process.pid, sent)
+    assert process.wait(timeout=40) == 0
+
+    text = log.read_text()
+    assert text.count("Warm shutdown") <= 1
+    assert "Segmentation fault" not in text
+    assert [pid for pid in below if _alive(pid)] == []
+
+
+def test_the_demo_server_answers_an_unknown_page_with_the_projects_404(served):
+    _process, port, _log = served
+    status, body = _get(f"http://127.0.0.1:{port}/no-such-page/")
+    assert status == 404
+    assert "Traceback" not in body and "URLconf" not in body
+    assert '<html lang="zh-hans"' in body
