@@ -73,7 +73,7 @@ def served(tmp_path):
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 - our own script
-            ["scripts/serve.sh"],
+            [str(Path(settings.BASE_DIR) / "scripts" / "serve.sh")],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=out,
