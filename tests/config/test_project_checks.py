@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+
 def readme_production_env():
     """The variables the README's production section exports, as a reader would type them."""
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
