@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",
     "bootstrap",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -158,7 +158,8 @@ X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue, then Chinese for libraries that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "config" / "libraries" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

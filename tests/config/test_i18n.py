@@ -60,3 +60,16 @@ def test_a_user_can_switch_to_english(client):
 def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client):
     page = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="zh-hans">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_english_footer_separates_the_county_from_the_bureau(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    page = client.get(reverse("login")).content.decode()
+    assert f"{settings.COUNTY_NAME} Civil Affairs Bureau" in page
+
+
+@pytest.mark.django_db
+def test_the_chinese_footer_names_the_county_bureau(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f"{settings.COUNTY_NAME}民政局" in page

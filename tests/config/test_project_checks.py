@@ -54,6 +54,8 @@ ADMIN_PAGES = [
     "admin:institutions_institution_add",
     "admin:institutions_user_changelist",
     "admin:institutions_user_add",
+    "admin:axes_accessattempt_changelist",
+    "admin:axes_accesslog_changelist",
 ]
 
 
@@ -73,3 +75,10 @@ def test_admin_shows_an_institutions_change_history(client_for, admin_user, inst
 def test_only_admins_reach_the_admin(client_for, officer):
     response = client_for(officer).get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_the_admin_names_the_login_lockout_section_in_chinese(client_for, admin_user):
+    page = client_for(admin_user).get(reverse("admin:index")).content.decode()
+    assert "登录锁定" in page
+    assert "登录尝试" in page
+    assert "Access attempts" not in page and "Axes" not in page
