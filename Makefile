@@ -37,6 +37,7 @@ test: install
 
 # Slow tests with real processes (make run's supervisor, a Celery worker) and a real browser.
 e2e: install
+	scripts/ensure_chromium.sh
 	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
