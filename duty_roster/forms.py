@@ -2,10 +2,12 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity
+from duty_roster.validators import FIRST_DAY, LAST_DAY, validate_service_years
 from institutions.models import Institution, Township
 
 PATTERNS = {
@@ -35,22 +37,59 @@ class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        limits = {"min": f"{FIRST_DAY:%Y-%m-%d}T00:00", "max": f"{LAST_DAY:%Y-%m-%d}T23:59"}
+        super().__init__({**limits, **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A phone's date-and-time picker; the year must lie within 2000–2100."""
+
+    widget = DateTimeLocalInput
+    default_validators = [validate_service_years]
+
+
+class LocalDateField(forms.DateField):
+    widget = forms.DateInput(
+        attrs={"type": "date", "min": f"{FIRST_DAY:%Y-%m-%d}", "max": f"{LAST_DAY:%Y-%m-%d}"},
+        format="%Y-%m-%d",
+    )
+    default_validators = [validate_service_years]
+
+
+# How far from today people may roster or report: wide enough for real use, narrow
+# enough that a slip of the year (2207 for 2027) is caught beside the field.
+ROSTER_DAYS_BACK = 31
+ROSTER_DAYS_AHEAD = 366
+
+
+def check_roster_day(day):
+    today = timezone.localdate()
+    if not (
+        today - datetime.timedelta(days=ROSTER_DAYS_BACK)
+        <= day
+        <= today + datetime.timedelta(days=ROSTER_DAYS_AHEAD)
+    ):
+        raise forms.ValidationError(
+            _("Roster within a month back and a year ahead of today."), code="roster_window"
+        )
 
 
 class ShiftForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
     people_fields = ("leader", "officers")
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeLocalInput())
+    starts_at = LocalDateTimeField(label=_("Starts at"))
+    ends_at = LocalDateTimeField(label=_("Ends at"))
     leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=_people())
     officers = forms.ModelMultipleChoiceField(label=_("Duty officers"), queryset=_people())
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        check_roster_day(timezone.localtime(starts_at).date())
+        return starts_at
 
 
 class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
     people_fields = ("officers", "leaders")
-    first_day = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_day = LocalDateField(label=_("First day"))
     days = forms.IntegerField(label=_("Number of days"), min_value=1, max_value=62, initial=14)
     pattern = forms.ChoiceField(
         label=_("Shift pattern"),
@@ -66,6 +105,10 @@ class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
     leaders = forms.ModelMultipleChoiceField(
         label=_("Leaders on duty, in rotation order"), queryset=_people()
     )
+
+    def clean_first_day(self):
+        check_roster_day(self.cleaned_data["first_day"])
+        return self.cleaned_data["first_day"]
 
     def clean_pattern(self):
         return PATTERNS[self.cleaned_data["pattern"]]
@@ -92,8 +135,8 @@ class SwapForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
 
 class LeaveForm(StyledFormMixin, forms.Form):
     destination = forms.CharField(label=_("Where"), max_length=100)
-    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeLocalInput())
-    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeLocalInput())
+    starts_at = LocalDateTimeField(label=_("From"))
+    ends_at = LocalDateTimeField(label=_("Until"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
     contact = forms.CharField(label=_("How to reach you"), max_length=24)
     approver = forms.ModelChoiceField(label=_("Approver"), queryset=_people(), required=False)
@@ -121,7 +164,7 @@ class LeaveForm(StyledFormMixin, forms.Form):
 
 
 class IncidentForm(StyledFormMixin, forms.Form):
-    occurred_at = forms.DateTimeField(label=_("When it happened"), widget=DateTimeLocalInput())
+    occurred_at = LocalDateTimeField(label=_("When it happened"))
     township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.none())
     institution = forms.ModelChoiceField(
         label=_("Institution"), queryset=Institution.objects.none(), required=False

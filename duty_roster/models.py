@@ -9,8 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from duty_roster.validators import (
+    FIRST_DAY,
+    LAST_DAY,
+    service_years_q,
+    validate_service_years,
+)
 from institutions.models import Institution, PhoneField, Township
 from institutions.scoping import filter_visible
+
+BOUNDED = {"validators": [validate_service_years]}
 
 
 class PostKind(models.TextChoices):
@@ -77,7 +85,7 @@ class Holiday(models.Model):
         HOLIDAY = "holiday", _("Public holiday")
         WORKDAY = "workday", _("Adjusted working day")
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"), unique=True, **BOUNDED)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -86,6 +94,12 @@ class Holiday(models.Model):
         ordering = ["date"]
         verbose_name = _("holiday calendar day")
         verbose_name_plural = _("holiday calendar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__gte=FIRST_DAY, date__lte=LAST_DAY),
+                name="holiday_within_service_years",
+            )
+        ]
 
     def __str__(self):
         return f"{self.date} {self.name}"
@@ -106,8 +120,8 @@ class Shift(models.Model):
     post = models.ForeignKey(
         DutyPost, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("post")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), **BOUNDED)
+    ends_at = models.DateTimeField(_("ends at"), **BOUNDED)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -125,7 +139,7 @@ class Shift(models.Model):
     is_missed = models.BooleanField(_("check-in missed"), default=False)
     handover_note = models.TextField(_("handover note"), blank=True)
     handover_acknowledged_at = models.DateTimeField(
-        _("handover acknowledged at"), null=True, blank=True
+        _("handover acknowledged at"), null=True, blank=True, **BOUNDED
     )
     handover_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -143,7 +157,11 @@ class Shift(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="shift_ends_after_it_starts",
                 violation_error_message=_("A shift must end after it starts."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=service_years_q("starts_at") & service_years_q("ends_at"),
+                name="shift_within_service_years",
+            ),
         ]
         indexes = [
             models.Index(fields=["post", "starts_at"]),
@@ -179,7 +197,7 @@ class DutyLogEntry(models.Model):
         PATROL = "patrol", _("Patrol")
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="log_entries")
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now, **BOUNDED)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     text = models.TextField(_("what happened"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -188,6 +206,11 @@ class DutyLogEntry(models.Model):
         ordering = ["at"]
         verbose_name = _("duty log entry")
         verbose_name_plural = _("duty log")
+        constraints = [
+            models.CheckConstraint(
+                condition=service_years_q("at"), name="log_entry_within_service_years"
+            )
+        ]
 
     def __str__(self):
         return self.text[:40]
@@ -253,6 +276,11 @@ class LeaveReportQuerySet(models.QuerySet):
             return self
         return self.filter(Q(leader=user) | Q(approver=user))
 
+    def in_service_years(self):
+        # The check constraints keep such rows out; should one get in (a restored old
+        # dump), lists skip it rather than fail for everyone.
+        return self.filter(service_years_q("starts_at") & service_years_q("ends_at"))
+
 
 class LeaveReport(models.Model):
     """外出报备: a leader says where they go, when, and how to reach them."""
@@ -264,8 +292,8 @@ class LeaveReport(models.Model):
         verbose_name=_("leader"),
     )
     destination = models.CharField(_("where"), max_length=100)
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("until"))
+    starts_at = models.DateTimeField(_("from"), **BOUNDED)
+    ends_at = models.DateTimeField(_("until"), **BOUNDED)
     reason = models.TextField(_("why"))
     contact = PhoneField(_("how to reach them"))
     approver = models.ForeignKey(
@@ -277,7 +305,7 @@ class LeaveReport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, **BOUNDED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LeaveReportQuerySet.as_manager()
@@ -293,6 +321,10 @@ class LeaveReport(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(approver=F("leader")), name="leave_not_self_approved"
+            ),
+            models.CheckConstraint(
+                condition=service_years_q("starts_at") & service_years_q("ends_at"),
+                name="leave_within_service_years",
             ),
         ]
 
@@ -329,9 +361,13 @@ class IncidentQuerySet(models.QuerySet):
     def unacknowledged(self):
         return self.filter(acknowledged_at__isnull=True)
 
+    def in_service_years(self):
+        # See LeaveReportQuerySet.in_service_years.
+        return self.filter(service_years_q("occurred_at") & service_years_q("reported_at"))
+
 
 class Incident(models.Model):
-    occurred_at = models.DateTimeField(_("occurred at"))
+    occurred_at = models.DateTimeField(_("occurred at"), **BOUNDED)
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("township")
     )
@@ -354,12 +390,12 @@ class Incident(models.Model):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reported_at = models.DateTimeField(_("first reported at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("first reported at"), default=timezone.now, **BOUNDED)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("final report at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True, **BOUNDED)
+    closed_at = models.DateTimeField(_("final report at"), null=True, blank=True, **BOUNDED)
 
     objects = IncidentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -373,7 +409,11 @@ class Incident(models.Model):
                 condition=Q(reported_at__gte=F("occurred_at")),
                 name="incident_reported_after_it_happened",
                 violation_error_message=_("An incident cannot be reported before it happened."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=service_years_q("occurred_at") & service_years_q("reported_at"),
+                name="incident_within_service_years",
+            ),
         ]
 
     def __str__(self):
@@ -417,7 +457,7 @@ class IncidentUpdate(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     text = models.TextField(_("report"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now, **BOUNDED)
 
     class Meta:
         ordering = ["at", "pk"]

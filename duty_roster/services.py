@@ -25,9 +25,16 @@ from duty_roster.models import (
     Shift,
     SwapRequest,
 )
+from duty_roster.validators import FIRST_DAY, LAST_DAY, in_service_years
 from institutions.scoping import can_see_institution
 
 CHECK_IN_EARLY_MINUTES = 30
+MAX_SHIFT_HOURS = 48
+MAX_ROSTER_DAYS = 366
+INCIDENT_MAX_AGE = datetime.timedelta(days=365)
+LEAVE_DAYS_BACK = 30  # a leave report may be filed late, within a month
+LEAVE_DAYS_AHEAD = 365
+MAX_LEAVE_DAYS = 60
 
 
 def local_zone():
@@ -90,8 +97,14 @@ def busy_elsewhere(people, starts_at, ends_at, post, exclude_shift=None):
 
 def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
     errors = {}
-    if ends_at <= starts_at:
+    if not in_service_years(starts_at):
+        errors["starts_at"] = _("Enter a date between 2000 and 2100.")
+    elif not in_service_years(ends_at):
+        errors["ends_at"] = _("Enter a date between 2000 and 2100.")
+    elif ends_at <= starts_at:
         errors["ends_at"] = _("A shift must end after it starts.")
+    elif ends_at - starts_at > datetime.timedelta(hours=MAX_SHIFT_HOURS):
+        errors["ends_at"] = _("A shift lasts at most %(hours)d hours.") % {"hours": MAX_SHIFT_HOURS}
     else:
         same_post = Shift.objects.filter(post=post).overlapping(starts_at, ends_at)
         if shift is not None:
@@ -148,6 +161,10 @@ def generate_roster(
         raise PermissionDenied
     if not officers or not leaders:
         raise ValidationError(_("Name at least one duty officer and one leader on duty."))
+    if not 1 <= days <= MAX_ROSTER_DAYS:
+        raise ValidationError({"days": _("Generate between 1 and 366 days at a time.")})
+    if not FIRST_DAY <= first_day <= LAST_DAY - datetime.timedelta(days=days):
+        raise ValidationError({"first_day": _("Enter a date between 2000 and 2100.")})
     zone = local_zone()
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
     DutyPost.objects.select_for_update().filter(pk=post.pk).first()  # one roster writer per post
@@ -325,8 +342,23 @@ def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, appr
         errors["approver"] = _("Choose who approves this leave.")
     elif approver.pk == leader.pk:
         errors["approver"] = _("You cannot approve your own leave.")
-    if ends_at <= starts_at:
+    now = timezone.now()
+    if not in_service_years(starts_at):
+        errors["starts_at"] = _("Enter a date between 2000 and 2100.")
+    elif not (
+        now - datetime.timedelta(days=LEAVE_DAYS_BACK)
+        <= starts_at
+        <= now + datetime.timedelta(days=LEAVE_DAYS_AHEAD)
+    ):
+        errors["starts_at"] = _("Report leave that starts within a month back and a year ahead.")
+    if not in_service_years(ends_at):
+        errors["ends_at"] = _("Enter a date between 2000 and 2100.")
+    elif ends_at <= starts_at:
         errors["ends_at"] = _("The leave must end after it starts.")
+    elif ends_at - starts_at > datetime.timedelta(days=MAX_LEAVE_DAYS):
+        errors["ends_at"] = _("A leave report covers at most %(days)d days.") % {
+            "days": MAX_LEAVE_DAYS
+        }
     if errors:
         raise ValidationError(errors)
     return LeaveReport.objects.create(
@@ -379,9 +411,16 @@ def report_incident(*, user, township, institution=None, **fields):
     elif not (user.is_county_wide or user.township_id == township.pk):
         raise PermissionDenied
     now = timezone.now()
-    if fields["occurred_at"] > now:
+    occurred_at = fields["occurred_at"]
+    if not in_service_years(occurred_at):
+        raise ValidationError({"occurred_at": _("Enter a date between 2000 and 2100.")})
+    if occurred_at > now:
         raise ValidationError(
             {"occurred_at": _("An incident cannot be reported before it happened.")}
+        )
+    if occurred_at < now - INCIDENT_MAX_AGE:
+        raise ValidationError(
+            {"occurred_at": _("This is more than a year ago; check the date of the incident.")}
         )
     incident = Incident.objects.create(
         township=township, institution=institution, reported_by=user, reported_at=now, **fields

@@ -31,6 +31,7 @@ from duty_roster.models import (
     incident_phone_report_minutes,
     incident_written_report_minutes,
 )
+from duty_roster.validators import FIRST_DAY, LAST_DAY
 from institutions.models import User
 
 ROSTER_DAYS = 14
@@ -56,6 +57,7 @@ def index(request):
         ),
         "posts": services.posts_for(user),
         "incident_queue": Incident.objects.visible_to(user)
+        .in_service_years()
         .unacknowledged()
         .select_related("township")[:20],
         "swaps_to_accept": SwapRequest.objects.filter(
@@ -82,10 +84,12 @@ def _post_for(request, pk):
 
 
 def _period(request):
+    """The fortnight from ?from=, kept within the years the system records."""
     try:
         first = datetime.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
         first = timezone.localdate()
+    first = min(max(first, FIRST_DAY), LAST_DAY - datetime.timedelta(days=ROSTER_DAYS))
     zone = services.local_zone()
     start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
     return first, start, start + datetime.timedelta(days=ROSTER_DAYS)
@@ -272,7 +276,11 @@ def leave_list(request):
         else:
             messages.success(request, _("Leave report filed."))
             return redirect("duty_roster:leave")
-    leaves = LeaveReport.objects.visible_to(request.user).select_related("leader", "approver")[:50]
+    leaves = (
+        LeaveReport.objects.visible_to(request.user)
+        .in_service_years()
+        .select_related("leader", "approver")[:50]
+    )
     return render(request, "duty_roster/leave.html", {"form": form, "leaves": leaves})
 
 
@@ -291,9 +299,11 @@ def decide_leave(request, pk):
 
 @login_required
 def incident_list(request):
-    incidents = Incident.objects.visible_to(request.user).select_related("township", "institution")[
-        :100
-    ]
+    incidents = (
+        Incident.objects.visible_to(request.user)
+        .in_service_years()
+        .select_related("township", "institution")[:100]
+    )
     return render(request, "duty_roster/incidents.html", {"incidents": incidents})
 
 

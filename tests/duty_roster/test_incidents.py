@@ -63,7 +63,7 @@ def test_written_report_after_its_limit_is_flagged_late(inst1, institution1, set
 
 
 def test_new_incident_is_in_the_county_queue(inst1, institution1, officer):
-    report(inst1, institution1, occurred_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    report(inst1, institution1, occurred_at=at(1, 2, 5))
     assert Incident.objects.visible_to(officer).unacknowledged().count() == 1
 
 
@@ -74,22 +74,18 @@ def test_incident_cannot_be_reported_before_it_happens(inst1, institution1):
 
 
 def test_only_the_county_duty_room_acknowledges(inst1, institution1, town1):
-    incident = report(
-        inst1, institution1, occurred_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    )
+    incident = report(inst1, institution1, occurred_at=at(1, 2, 5))
     with pytest.raises(PermissionDenied):
         services.acknowledge_incident(incident=incident, user=town1)
 
 
 def test_nobody_reports_for_another_townships_institution(town2, institution1):
     with pytest.raises(PermissionDenied):
-        report(town2, institution1, occurred_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+        report(town2, institution1, occurred_at=at(1, 2, 5))
 
 
 def test_closed_incident_takes_no_more_reports(inst1, institution1):
-    incident = report(
-        inst1, institution1, occurred_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    )
+    incident = report(inst1, institution1, occurred_at=at(1, 2, 5))
     services.add_incident_report(incident=incident, user=inst1, text="处置完毕", final=True)
     with pytest.raises(ValidationError):
         services.add_incident_report(incident=incident, user=inst1, text="补充")

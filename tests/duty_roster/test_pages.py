@@ -92,7 +92,7 @@ def test_incident_reported_from_a_phone_lands_in_the_county_queue(
     response = client_for(inst1).post(
         reverse("duty_roster:incident_new"),
         {
-            "occurred_at": "2026-11-01T02:05",
+            "occurred_at": "2027-01-31T02:05",
             "township": institution1.township_id,
             "institution": institution1.pk,
             "place": "1号楼",
