@@ -1,11 +1,14 @@
 """Templates are versioned: old inspections keep the questions they were asked."""
 
+import copy
+
 import pytest
 from django.core.management import call_command
 
 from inspections import services
+from inspections.checklists import WEEKLY_EPIDEMIC
 from inspections.models import ChecklistTemplate, FrozenVersionError, Item, TemplateVersion
-from inspections.seeding import seed_checklists
+from inspections.seeding import seed_checklist, seed_checklists
 from tests.inspections.factories import InspectionFactory, ItemFactory, checklist
 
 
@@ -70,8 +73,31 @@ def test_seeded_festival_sweep_covers_the_notices_hazards(db):
     assert Item.objects.get(section__version=sweep, key="no-sandwich-panels").severity == "major"
 
 
-def test_weekly_epidemic_report_fails_below_two_antigen_rounds(db):
+def test_epidemic_report_asks_for_antigen_rounds_since_the_last_report(db):
     seed_checklists()
-    item = Item.objects.get(key="antigen-rounds")
-    assert item.is_failure("1")
-    assert not item.is_failure("2")
+    version = ChecklistTemplate.objects.get(code="weekly-epidemic-report").current_version()
+    item = Item.objects.get(section__version=version, key="antigen-rounds-since-last-report")
+    assert "自上次报告以来" in item.text
+    assert not Item.objects.filter(section__version=version, text__contains="本周").exists()
+
+
+def test_a_home_with_one_round_by_tuesday_passes_and_none_fails(db):
+    # Reports are due Tuesday and Friday: at least 2 rounds a week is 1 between reports.
+    seed_checklists()
+    item = Item.objects.get(key="antigen-rounds-since-last-report")
+    assert not item.is_failure("1")
+    assert item.is_failure("0")
+
+
+def test_seeding_over_the_old_weekly_question_makes_a_new_published_version(institution1):
+    old = copy.deepcopy(WEEKLY_EPIDEMIC)
+    old_item = old["sections"][0][1][0]
+    old_item.update(key="antigen-rounds", text="本周为老年人开展抗原检测的轮次", fail_below=2)
+    seed_checklist(old)
+    first = ChecklistTemplate.objects.get(code="weekly-epidemic-report").current_version()
+    InspectionFactory(institution=institution1, version=first)
+    assert seed_checklists()["weekly-epidemic-report"] == "updated"
+    current = ChecklistTemplate.objects.get(code="weekly-epidemic-report").current_version()
+    assert current.number == first.number + 1
+    assert Item.objects.filter(section__version=first, key="antigen-rounds").exists()
+    assert seed_checklists()["weekly-epidemic-report"] == "unchanged"
