@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -7,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity
-from duty_roster.validators import FIRST_DAY, LAST_DAY, validate_service_years
+from duty_roster.validators import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_CASUALTIES,
+    validate_service_years,
+)
 from institutions.models import Institution, Township
 
 PATTERNS = {
@@ -15,6 +21,35 @@ PATTERNS = {
     "day_night": [(datetime.time(8, 0), 12), (datetime.time(20, 0), 12)],
     "office": [(datetime.time(8, 30), 9)],
 }
+
+
+# Ids are ASCII digits that fit any database's bigint: Django sends a 20-digit id in a
+# multiple choice straight to the database, which SQLite cannot bind (a 500).
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def check_ids(field, values):
+    for value in values:
+        if not ID_PATTERN.fullmatch(str(value)):
+            raise forms.ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            check_ids(self, [value])
+        return super().to_python(value)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if isinstance(value, list | tuple):
+            check_ids(self, value)
+        return super()._check_values(value)
 
 
 def _people():
@@ -78,8 +113,8 @@ class ShiftForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
     people_fields = ("leader", "officers")
     starts_at = LocalDateTimeField(label=_("Starts at"))
     ends_at = LocalDateTimeField(label=_("Ends at"))
-    leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=_people())
-    officers = forms.ModelMultipleChoiceField(label=_("Duty officers"), queryset=_people())
+    leader = PersonChoiceField(label=_("Leader on duty"), queryset=_people())
+    officers = PeopleChoiceField(label=_("Duty officers"), queryset=_people())
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -99,12 +134,8 @@ class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
             ("office", _("Office hours 08:30–17:30")),
         ],
     )
-    officers = forms.ModelMultipleChoiceField(
-        label=_("Duty officers, in rotation order"), queryset=_people()
-    )
-    leaders = forms.ModelMultipleChoiceField(
-        label=_("Leaders on duty, in rotation order"), queryset=_people()
-    )
+    officers = PeopleChoiceField(label=_("Duty officers, in rotation order"), queryset=_people())
+    leaders = PeopleChoiceField(label=_("Leaders on duty, in rotation order"), queryset=_people())
 
     def clean_first_day(self):
         check_roster_day(self.cleaned_data["first_day"])
@@ -127,9 +158,7 @@ class HandoverForm(StyledFormMixin, forms.Form):
 
 class SwapForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
     people_fields = ("replacement",)
-    replacement = forms.ModelChoiceField(
-        label=_("Colleague who takes the shift"), queryset=_people()
-    )
+    replacement = PersonChoiceField(label=_("Colleague who takes the shift"), queryset=_people())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -139,7 +168,7 @@ class LeaveForm(StyledFormMixin, forms.Form):
     ends_at = LocalDateTimeField(label=_("Until"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
     contact = forms.CharField(label=_("How to reach you"), max_length=24)
-    approver = forms.ModelChoiceField(label=_("Approver"), queryset=_people(), required=False)
+    approver = PersonChoiceField(label=_("Approver"), queryset=_people(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +192,12 @@ class LeaveForm(StyledFormMixin, forms.Form):
         return normalize_phone(self.cleaned_data["contact"])
 
 
+CASUALTY_ERRORS = {
+    "max_value": _("At most %(limit_value)s people; check the number."),
+    "min_value": _("Enter 0 or more people."),
+}
+
+
 class IncidentForm(StyledFormMixin, forms.Form):
     occurred_at = LocalDateTimeField(label=_("When it happened"))
     township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.none())
@@ -172,8 +207,20 @@ class IncidentForm(StyledFormMixin, forms.Form):
     place = forms.CharField(label=_("Where"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices)
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, initial=0)
-    injuries = forms.IntegerField(label=_("Injuries"), min_value=0, initial=0)
+    deaths = forms.IntegerField(
+        label=_("Deaths"),
+        min_value=0,
+        max_value=MAX_CASUALTIES,
+        initial=0,
+        error_messages=CASUALTY_ERRORS,
+    )
+    injuries = forms.IntegerField(
+        label=_("Injuries"),
+        min_value=0,
+        max_value=MAX_CASUALTIES,
+        initial=0,
+        error_messages=CASUALTY_ERRORS,
+    )
     summary = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
     actions_taken = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2})
@@ -193,3 +240,11 @@ class IncidentForm(StyledFormMixin, forms.Form):
 class IncidentReportForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Report"), widget=forms.Textarea(attrs={"rows": 3}))
     final = forms.BooleanField(label=_("This is the final report (终报)"), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+
+    @property
+    def approves(self):
+        return self.cleaned_data["decision"] == "approve"

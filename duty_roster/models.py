@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from duty_roster.validators import (
     FIRST_DAY,
     LAST_DAY,
+    MAX_CASUALTIES,
     service_years_q,
     validate_service_years,
 )
@@ -382,8 +384,12 @@ class Incident(models.Model):
     place = models.CharField(_("where"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=IncidentCategory.choices)
     severity = models.CharField(_("severity"), max_length=16, choices=IncidentSeverity.choices)
-    deaths = models.PositiveIntegerField(_("deaths"), default=0)
-    injuries = models.PositiveIntegerField(_("injuries"), default=0)
+    deaths = models.PositiveIntegerField(
+        _("deaths"), default=0, validators=[MaxValueValidator(MAX_CASUALTIES)]
+    )
+    injuries = models.PositiveIntegerField(
+        _("injuries"), default=0, validators=[MaxValueValidator(MAX_CASUALTIES)]
+    )
     summary = models.TextField(_("what happened"))
     actions_taken = models.TextField(_("what was done"))
     who_was_told = models.CharField(_("who was told"), max_length=200)
@@ -413,6 +419,10 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=service_years_q("occurred_at") & service_years_q("reported_at"),
                 name="incident_within_service_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(deaths__lte=MAX_CASUALTIES, injuries__lte=MAX_CASUALTIES),
+                name="incident_casualties_plausible",
             ),
         ]
 

@@ -10,7 +10,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ INCIDENT_MAX_AGE = datetime.timedelta(days=365)
 LEAVE_DAYS_BACK = 30  # a leave report may be filed late, within a month
 LEAVE_DAYS_AHEAD = 365
 MAX_LEAVE_DAYS = 60
+OVERLAP_CONSTRAINT = "shift_no_overlap_at_post"  # PostgreSQL only: migration 0002
 
 
 def local_zone():
@@ -123,14 +124,44 @@ def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
         raise ValidationError(errors)
 
 
+def lock_post(post):
+    """One roster writer per post: the second waits, then sees the first's shifts.
+
+    NO KEY UPDATE, not UPDATE: inserting a shift takes KEY SHARE on its post when the
+    deferred foreign key is checked at commit, and a plain FOR UPDATE here deadlocks with
+    any writer that did not lock the post first (the admin, an import).
+    """
+    DutyPost.objects.select_for_update(no_key=True).filter(pk=post.pk).first()
+
+
+def violates(error, constraint):
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint or constraint in str(error)
+
+
+def insert_shift(**fields):
+    """Create a shift; PostgreSQL's overlap constraint, should a writer that did not lock
+    the post (the admin, an import) get there first, is answered as the form error."""
+    try:
+        with transaction.atomic():
+            return Shift.objects.create(**fields)
+    except IntegrityError as error:
+        if violates(error, OVERLAP_CONSTRAINT):
+            raise ValidationError(
+                {"starts_at": _("This shift overlaps another shift at the same post.")}
+            ) from error
+        raise
+
+
 @transaction.atomic
 def create_shift(*, post, starts_at, ends_at, leader, officers, user):
     if not can_manage_post(user, post):
         raise PermissionDenied
+    lock_post(post)
     validate_shift(
         post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=officers
     )
-    shift = Shift.objects.create(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
+    shift = insert_shift(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
     shift.officers.set(officers)
     return shift
 
@@ -167,7 +198,7 @@ def generate_roster(
         raise ValidationError({"first_day": _("Enter a date between 2000 and 2100.")})
     zone = local_zone()
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
-    DutyPost.objects.select_for_update().filter(pk=post.pk).first()  # one roster writer per post
+    lock_post(post)
     calendar = _holiday_calendar(first_day, days) if days_off_only else None
     created = []
     for offset in range(days):
@@ -181,9 +212,7 @@ def generate_roster(
             validate_shift(
                 post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=[officer]
             )
-            shift = Shift.objects.create(
-                post=post, starts_at=starts_at, ends_at=ends_at, leader=leader
-            )
+            shift = insert_shift(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
             shift.officers.set([officer])
             created.append(shift)
     return created

@@ -2,8 +2,9 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from config.forms import add_service_errors
 from config.xlsx import xlsx_response
 from duty_roster import services
 from duty_roster.forms import (
+    DecisionForm,
     GenerateRosterForm,
     HandoverForm,
     IncidentForm,
@@ -241,7 +243,7 @@ def shift_action(request, pk, action):
                 add_service_errors(form, error)
                 return shift_detail(request, pk, forms={action: form})
         else:
-            raise PermissionDenied
+            raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -259,7 +261,7 @@ def swap_action(request, pk, action):
         elif action in ("approve", "reject"):
             services.decide_swap(swap=swap, user=request.user, approve=action == "approve")
         else:
-            raise PermissionDenied
+            raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("duty_roster:index")
@@ -288,10 +290,11 @@ def leave_list(request):
 @require_POST
 def decide_leave(request, pk):
     leave = get_object_or_404(LeaveReport.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose to approve or to reject."))
     try:
-        services.decide_leave(
-            leave=leave, user=request.user, approve=request.POST.get("decision") == "approve"
-        )
+        services.decide_leave(leave=leave, user=request.user, approve=form.approves)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("duty_roster:leave")
@@ -350,7 +353,7 @@ def incident_action(request, pk, action):
         services.acknowledge_incident(incident=incident, user=request.user)
         return redirect(incident)
     if action != "report":
-        raise PermissionDenied
+        raise Http404
     form = IncidentReportForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,81 @@
+"""Migrations that add constraints first repair the rows those constraints would refuse."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from duty_roster.models import Holiday, Incident, LeaveReport, Shift
+from tests.duty_roster.factories import SHANGHAI, at
+
+BEFORE_REPAIRS = [("duty_roster", "0002_shift_no_overlap_postgresql")]
+NOW = at(10, 9)
+
+
+def migrate_to(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_the_new_constraints_refuse_are_repaired_first(township1, officer, town1):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    # Year 1 in Shanghai is BC in UTC: PostgreSQL stores it, SQLite cannot; 1999 fails both.
+    year = 1 if connection.vendor == "postgresql" else 1999
+    bad = datetime.datetime(year, 1, 1, tzinfo=SHANGHAI)
+    try:
+        old = migrate_to(BEFORE_REPAIRS)
+        post = old.get_model("duty_roster", "DutyPost").objects.create(
+            name="羊册镇值班室", kind="township", township_id=township1.pk, phone="0396-7921110"
+        )
+        shift = old.get_model("duty_roster", "Shift").objects.create(
+            post=post,
+            starts_at=bad,
+            ends_at=bad + datetime.timedelta(hours=24),
+            leader_id=officer.pk,
+            is_missed=False,
+        )
+        old.get_model("duty_roster", "DutyLogEntry").objects.create(
+            shift=shift, kind="call", text="来电", author_id=officer.pk, at=bad
+        )
+        incident_model = old.get_model("duty_roster", "Incident")
+        fields = {
+            "township_id": township1.pk,
+            "place": "1号楼",
+            "category": "fire",
+            "severity": "ordinary",
+            "summary": "冒烟",
+            "actions_taken": "已扑灭",
+            "who_was_told": "镇值班室",
+            "reported_by_id": officer.pk,
+            "reported_at": NOW,
+        }
+        year_one = incident_model.objects.create(occurred_at=bad, **fields)
+        huge = incident_model.objects.create(occurred_at=at(10, 8), deaths=50000, **fields)
+        leave = old.get_model("duty_roster", "LeaveReport").objects.create(
+            leader_id=town1.pk,
+            destination="郑州",
+            starts_at=NOW,
+            ends_at=bad.replace(year=9999),
+            reason="开会",
+            contact="13903960001",
+            approver_id=officer.pk,
+            status="approved",
+        )
+        old.get_model("duty_roster", "Holiday").objects.create(
+            date=datetime.date(1, 1, 1), kind="holiday", name="元旦"
+        )
+        migrate_to(latest)
+    finally:
+        migrate_to(latest)
+    year_one = Incident.objects.get(pk=year_one.pk)
+    assert year_one.occurred_at == year_one.reported_at == NOW
+    assert year_one.summary.startswith("【系统修复")
+    huge = Incident.objects.get(pk=huge.pk)
+    assert huge.deaths == 9999 and huge.summary.startswith("【系统修复")
+    leave = LeaveReport.objects.get(pk=leave.pk)
+    assert leave.status == "rejected" and leave.ends_at.year < 2100
+    assert not Shift.objects.exists()
+    assert not Holiday.objects.exists()
