@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -123,12 +125,22 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def _photo_link(url_name, pk):
+    # Through the app's scoped view, which serves images only, never the raw media URL.
+    url = reverse(url_name, args=[pk])
+    return format_html('<a href="{}" target="_blank">{}</a>', url, _("Photo"))
+
+
 class AnswerInline(admin.TabularInline):
     model = Answer
-    fields = ["item", "value", "note", "photo", "is_failure"]
+    fields = ["item", "value", "note", "photo_link", "is_failure"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, answer):
+        return _photo_link("inspections:answer_photo", answer.pk) if answer.photo else "—"
 
 
 @admin.register(Inspection)
@@ -151,10 +163,14 @@ class EventInline(admin.TabularInline):
 
 class PhotoInline(admin.TabularInline):
     model = HazardPhoto
-    fields = ["stage", "image", "uploaded_by", "uploaded_at"]
+    fields = ["stage", "photo_link", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, photo):
+        return _photo_link("inspections:hazard_photo", photo.pk)
 
 
 @admin.register(Hazard)

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspections.models import Category, Hazard, HazardStatus, Severity
 from institutions.models import Institution, InstitutionKind, Township
@@ -22,11 +23,13 @@ class HazardFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="institution__kind",
         choices=InstitutionKind.choices,
-        label=_("kind"),
+        label=pgettext_lazy("hazard ledger filter", "institution kind"),
         empty_label=_("All kinds"),
     )
     category = django_filters.ChoiceFilter(
-        choices=Category.choices, label=_("category"), empty_label=_("All categories")
+        choices=Category.choices,
+        label=pgettext_lazy("hazard ledger filter", "hazard category"),
+        empty_label=_("All categories"),
     )
     severity = django_filters.ChoiceFilter(
         choices=Severity.choices, label=_("severity"), empty_label=_("Any severity")
@@ -57,12 +60,12 @@ class HazardFilter(django_filters.FilterSet):
         institutions = Institution.objects.visible_to(user).only("pk", "name")
         if not user.is_county_wide:
             return institutions
-        township = (data or {}).get("township", "")
-        return (
-            institutions.filter(township_id=township)
-            if str(township).isdigit()
-            else institutions.none()
-        )
+        township = str((data or {}).get("township", ""))
+        # ASCII digits only: "²" passes isdigit() but not int(); the filter form
+        # itself reports a bad township beside its field.
+        if township.isascii() and township.isdigit() and len(township) <= 18:
+            return institutions.filter(township_id=int(township))
+        return institutions.none()
 
     def filter_overdue(self, queryset, name, value):
         if value:

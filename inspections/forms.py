@@ -1,50 +1,54 @@
-from decimal import Decimal, InvalidOperation
+import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from config.forms import StyledFormMixin
-from inspections.models import AnswerType, Category, Severity
+from inspections.models import AnswerType, Category, PassFail, Severity, YesNo
+from inspections.photos import MAX_PHOTOS_AT_ONCE, clean_photo
+from inspections.validators import (
+    parse_number,
+    plain_number,
+    strip_control_characters,
+    validate_new_deadline,
+)
 
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
-
-
-def validate_photo(upload):
-    """Images only, judged by their content rather than their name, and not too large."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise forms.ValidationError(
-            _("The photo is larger than %(mb)d MB; take it at a lower resolution.")
-            % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)},
-            code="photo_too_large",
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise forms.ValidationError(
-            _("This file is not a photo. Upload a JPEG or PNG picture."), code="not_image"
-        ) from error
-    finally:
-        upload.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise forms.ValidationError(
-            _("This file is not a photo. Upload a JPEG or PNG picture."), code="not_image"
-        )
-    return upload
+ANSWER_MAX_LENGTH = 500  # Answer.value
+NOTE_MAX_LENGTH = 2000
 
 
-class PhotoField(forms.ImageField):
+class PlainTextField(forms.CharField):
+    """Text as typed, less the invisible control characters a paste can bring along."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = strip_control_characters(value)
+        return super().to_python(value)
+
+
+def note_field(label, *, required=True, rows=2, **kwargs):
+    return PlainTextField(
+        label=label,
+        required=required,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class DeadlineField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"})
+    default_validators = [validate_new_deadline]
+
+
+class PhotoField(forms.FileField):
+    """One photo from the camera, stored re-encoded (see config.uploads)."""
+
     widget = forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})
-    default_validators = []
 
     def to_python(self, data):
-        upload = forms.FileField.to_python(self, data)
-        return validate_photo(upload) if upload else upload
+        upload = super().to_python(data)
+        return clean_photo(upload) if upload else upload
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -60,23 +64,23 @@ class MultiplePhotoField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(uploads) > MAX_PHOTOS_AT_ONCE:
+            raise forms.ValidationError(
+                _("Add at most %(count)d photos at a time."),
+                code="too_many_photos",
+                params={"count": MAX_PHOTOS_AT_ONCE},
+            )
         return [
-            validate_photo(super(MultiplePhotoField, self).clean(upload, initial))
+            clean_photo(super(MultiplePhotoField, self).clean(upload, initial))
             for upload in uploads
         ]
-
-
-PASS_FAIL_CHOICES = [("pass", _("Pass")), ("fail", _("Fail")), ("na", _("Not applicable"))]
-YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class AnswerForm(StyledFormMixin, forms.Form):
     """One checklist item: its answer, a note and a photo; saved on its own."""
 
-    value = forms.CharField(required=False)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    value = PlainTextField(required=False, max_length=ANSWER_MAX_LENGTH)
+    note = note_field(_("Note"), required=False)
     photo = PhotoField(label=_("Photo"), required=False)
 
     def __init__(self, *args, item, **kwargs):
@@ -87,122 +91,108 @@ class AnswerForm(StyledFormMixin, forms.Form):
         field.label = item.text
         field.help_text = item.guidance
         kind = item.answer_type
-        if kind == AnswerType.PASS_FAIL:
-            self.fields["value"] = forms.ChoiceField(
+        choices = {
+            AnswerType.PASS_FAIL: PassFail.choices,
+            AnswerType.YES_NO: YesNo.choices,
+            AnswerType.CHOICE: item.choice_options(),
+        }.get(kind)
+        if choices is not None:
+            field = self.fields["value"] = forms.ChoiceField(
                 label=item.text,
                 help_text=item.guidance,
                 required=False,
-                choices=PASS_FAIL_CHOICES,
-                widget=forms.RadioSelect,
-            )
-        elif kind == AnswerType.YES_NO:
-            self.fields["value"] = forms.ChoiceField(
-                label=item.text,
-                help_text=item.guidance,
-                required=False,
-                choices=YES_NO_CHOICES,
-                widget=forms.RadioSelect,
-            )
-        elif kind == AnswerType.CHOICE:
-            self.fields["value"] = forms.ChoiceField(
-                label=item.text,
-                help_text=item.guidance,
-                required=False,
-                choices=[(c, c) for c in item.choices],
-                widget=forms.RadioSelect,
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
         elif kind == AnswerType.NUMBER:
-            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
             if item.unit:
                 field.label = f"{item.text}（{item.unit}）"
         elif kind == AnswerType.TEXT:
-            field.widget = forms.Textarea(attrs={"rows": 2})
+            field.widget = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
         elif kind == AnswerType.PHOTO:
             del self.fields["value"]
-        for name in ("value",):
-            if name in self.fields:
-                css = (
-                    "form-check-input"
-                    if kind in (AnswerType.PASS_FAIL, AnswerType.YES_NO, AnswerType.CHOICE)
-                    else "form-control"
-                )
-                self.fields[name].widget.attrs["class"] = css
 
     def clean_value(self):
         value = (self.cleaned_data.get("value") or "").strip()
         if self.item.answer_type != AnswerType.NUMBER or not value:
             return value
-        try:
-            number = Decimal(value)
-        except InvalidOperation as error:
-            raise forms.ValidationError(_("Enter a number."), code="not_number") from error
+        number = parse_number(value)
+        if number is None:
+            raise forms.ValidationError(_("Enter a number."), code="not_number")
         low, high = self.item.min_value, self.item.max_value
         if (low is not None and number < low) or (high is not None and number > high):
             raise forms.ValidationError(
                 _("Enter a number from %(low)s to %(high)s.")
                 % {
-                    "low": _plain(low) if low is not None else "—",
-                    "high": _plain(high) if high is not None else "—",
+                    "low": plain_number(low) if low is not None else "—",
+                    "high": plain_number(high) if high is not None else "—",
                 },
                 code="out_of_range",
             )
-        return _plain(number)
-
-
-def _plain(number):
-    number = Decimal(number)
-    return (
-        format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
-    )
+        return plain_number(number)
 
 
 class SubmitInspectionForm(StyledFormMixin, forms.Form):
-    inspector_name = forms.CharField(label=_("Inspectors"), max_length=100)
-    person_present = forms.CharField(label=_("Institution's person present"), max_length=50)
+    inspector_name = PlainTextField(label=_("Inspectors"), max_length=100)
+    person_present = PlainTextField(label=_("Institution's person present"), max_length=50)
 
 
 class StartRectificationForm(StyledFormMixin, forms.Form):
-    interim_measures = forms.CharField(
-        label=_("Interim measures while rectifying"),
+    interim_measures = note_field(
+        _("Interim measures while rectifying"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=_("Required for a major hazard that cannot be fixed at once."),
     )
 
 
 class RectificationForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = note_field(_("What was done"), rows=3)
     photos = MultiplePhotoField(label=_("Photos after the fix"), required=False)
 
 
 class VerifyForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(
-        label=_("Verification note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = note_field(_("Verification note"), required=False)
 
 
 class RejectForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for sending it back"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = note_field(_("Reason for sending it back"))
 
 
 class ExtensionRequestForm(StyledFormMixin, forms.Form):
-    new_deadline = forms.DateField(
-        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = DeadlineField(label=_("New deadline"))
+    reason = note_field(_("Reason"))
+
+
+class DecideExtensionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
+
+    @property
+    def approves(self):
+        return self.cleaned_data["decision"] == "approve"
 
 
 class RaiseHazardForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = note_field(_("Description"), rows=3)
+    deadline = DeadlineField(label=_("Deadline"))
     photos = MultiplePhotoField(label=_("Photos"), required=False)
+    # One token per rendered form: sending the same form twice (back, then save
+    # again) finds the hazard it already recorded. The model's column is unique.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(_("The deadline cannot be in the past."))
-        return deadline
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["token"] = uuid.UUID(cleaned.get("token") or "")
+        except ValueError:
+            # Give the form a fresh token, so saving it again works.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("token")] = str(uuid.uuid4())
+            raise forms.ValidationError(
+                _("This form had expired and has been renewed: check it and save again."),
+                code="no_token",
+            ) from None
+        return cleaned

@@ -7,7 +7,6 @@ inspection becomes a Hazard, which then lives its own life until verified.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from institutions.models import Institution, PhoneField, Township
+from config.uploads import server_file_name
+from inspections.validators import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    parse_number,
+    validate_plausible_date,
+)
+from institutions.models import Institution, InstitutionKind, PhoneField, Township
 from institutions.scoping import filter_visible
 
 RECURRENCE_WINDOW_DAYS = 90
@@ -53,6 +59,31 @@ class AnswerType(models.TextChoices):
     TEXT = "text", _("Text")
     CHOICE = "choice", _("Single choice")
     PHOTO = "photo", _("Photo")
+
+
+class PassFail(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+def _plausible_dates(*fields):
+    """A database check that each of these date fields lies within 2000–2100 (or is empty)."""
+    condition = Q()
+    for field in fields:
+        condition &= Q(**{f"{field}__isnull": True}) | Q(
+            **{f"{field}__gte": EARLIEST_DATE, f"{field}__lte": LATEST_DATE}
+        )
+    return condition
+
+
+def _invalid_kinds(kinds):
+    return not isinstance(kinds, list) or not set(map(str, kinds)) <= set(InstitutionKind.values)
 
 
 # --- Templates -------------------------------------------------------------
@@ -178,7 +209,7 @@ class Item(VersionContent):
         _("failing answer"),
         max_length=3,
         blank=True,
-        choices=[("yes", _("Yes")), ("no", _("No"))],
+        choices=YesNo.choices,
         help_text=_("For yes/no questions: which answer is a hazard."),
     )
     severity = models.CharField(
@@ -204,22 +235,64 @@ class Item(VersionContent):
     def _version(self):
         return self.section.version
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        options = self.choices
+        if not isinstance(options, list) or not all(
+            isinstance(c, str) and c.strip() and len(c) <= 100 for c in options
+        ):
+            errors["choices"] = _("Choices are a list of texts of up to 100 characters.")
+        elif self.answer_type == AnswerType.CHOICE and not options:
+            errors["choices"] = _("A single-choice question needs its choices.")
+        elif not isinstance(self.failing_choices, list) or not set(
+            map(str, self.failing_choices)
+        ) <= set(options):
+            errors["failing_choices"] = _("Failing choices must be among the choices.")
+        if _invalid_kinds(self.institution_kinds):
+            errors["institution_kinds"] = _("Give a list of institution kinds, or leave it empty.")
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None and low > high:
+            errors["max_value"] = _("The highest allowed cannot be below the lowest allowed.")
+        if errors:
+            raise ValidationError(errors)
+
     def applies_to(self, institution):
         return not self.institution_kinds or institution.kind in self.institution_kinds
 
+    def choice_options(self):
+        """The choices as (value, label) pairs, whatever the JSON holds."""
+        options = self.choices if isinstance(self.choices, list) else []
+        return [(str(c), str(c)) for c in options]
+
     def is_failure(self, value):
-        """Whether this answer makes a hazard."""
+        """Whether this answer makes a hazard (an unreadable number is judged at submission)."""
         if value in (None, ""):
             return False
         if self.answer_type == AnswerType.PASS_FAIL:
-            return value == "fail"
+            return value == PassFail.FAIL
         if self.answer_type == AnswerType.YES_NO:
             return bool(self.failing_yes_no) and value == self.failing_yes_no
         if self.answer_type == AnswerType.CHOICE:
-            return value in self.failing_choices
+            return isinstance(self.failing_choices, list) and value in self.failing_choices
         if self.answer_type == AnswerType.NUMBER and self.fail_below is not None:
-            return Decimal(value) < self.fail_below
+            number = parse_number(value)
+            return number is not None and number < self.fail_below
         return False
+
+    def is_answered_by(self, answer):
+        if answer is None:
+            return False
+        return bool(answer.photo) if self.answer_type == AnswerType.PHOTO else bool(answer.value)
+
+    def display_value(self, value):
+        """An answer as people read it: 合格, 是, "3 次"."""
+        labels = {AnswerType.PASS_FAIL: PassFail, AnswerType.YES_NO: YesNo}.get(self.answer_type)
+        if labels is not None and value in labels.values:
+            return labels(value).label
+        if self.answer_type == AnswerType.NUMBER and value and self.unit:
+            return f"{value} {self.unit}"
+        return value
 
 
 # --- Campaigns -------------------------------------------------------------
@@ -235,6 +308,9 @@ class Recurrence(models.TextChoices):
     ONCE = "once", _("Once, by the due date")
     WEEKLY = "weekly", _("Every week (due Friday)")
     TWICE_WEEKLY = "twice_weekly", _("Twice a week (due Tuesday and Friday)")
+
+
+MAX_CAMPAIGN_DAYS = 366
 
 
 class Campaign(models.Model):
@@ -258,9 +334,11 @@ class Campaign(models.Model):
         verbose_name=_("hand-picked institutions"),
         help_text=_("If any are picked, only these are inspected."),
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_plausible_date])
+    ends_on = models.DateField(_("ends on"), validators=[validate_plausible_date])
+    due_on = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     recurrence = models.CharField(
         _("recurrence"), max_length=16, choices=Recurrence.choices, default=Recurrence.ONCE
     )
@@ -275,7 +353,12 @@ class Campaign(models.Model):
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="campaign_ends_after_start",
                 violation_error_message=_("The campaign cannot end before it starts."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=_plausible_dates("starts_on", "ends_on", "due_on"),
+                name="campaign_dates_plausible",
+                violation_error_message=_("Enter a date between 2000 and 2100."),
+            ),
         ]
 
     def __str__(self):
@@ -283,8 +366,23 @@ class Campaign(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.recurrence == Recurrence.ONCE and not self.due_on:
-            raise ValidationError({"due_on": _("A one-off campaign needs a due date.")})
+            errors["due_on"] = _("A one-off campaign needs a due date.")
+        starts, ends, due = self.starts_on, self.ends_on, self.due_on
+        if starts and ends and (ends - starts).days > MAX_CAMPAIGN_DAYS:
+            # Fan-out creates every due date from the start: a century would be thousands.
+            errors["ends_on"] = _(
+                "A campaign lasts at most a year; start a new one for the next year."
+            )
+        if starts and ends and due and not starts <= due <= ends:
+            errors.setdefault(
+                "due_on", _("The due date must fall between the campaign's start and end.")
+            )
+        if _invalid_kinds(self.institution_kinds):
+            errors["institution_kinds"] = _("Give a list of institution kinds, or leave it empty.")
+        if errors:
+            raise ValidationError(errors)
 
     def due_dates(self, until):
         """Due dates of this campaign up to `until` (inclusive)."""
@@ -352,7 +450,7 @@ class Inspection(models.Model):
         verbose_name=_("campaign"),
     )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("due date"), validators=[validate_plausible_date])
     status = models.CharField(
         _("status"), max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
     )
@@ -405,7 +503,8 @@ class Inspection(models.Model):
 
 
 def answer_photo_path(answer, filename):
-    return f"inspections/{answer.inspection_id}/{answer.item_id}-{filename}"
+    # The name comes from the server, never from the client (see config.uploads).
+    return f"inspections/{answer.inspection_id}/{answer.item_id}-{server_file_name(filename)}"
 
 
 class Answer(models.Model):
@@ -484,7 +583,7 @@ class Hazard(models.Model):
     description = models.TextField(_("description"))
     responsible_person = models.CharField(_("person responsible"), max_length=50)
     responsible_phone = PhoneField(_("phone of the person responsible"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("deadline"), validators=[validate_plausible_date])
     interim_measures = models.TextField(_("interim measures while rectifying"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=HazardStatus.choices, default=HazardStatus.OPEN
@@ -502,6 +601,11 @@ class Hazard(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The raise-hazard form's one-time token: submitting the same form again finds
+    # this hazard instead of recording a second one.
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = HazardQuerySet.as_manager()
     history = HistoricalRecords()
@@ -515,7 +619,12 @@ class Hazard(models.Model):
                 fields=["inspection", "item"],
                 condition=Q(inspection__isnull=False),
                 name="hazard_once_per_inspection_item",
-            )
+            ),
+            models.CheckConstraint(
+                condition=_plausible_dates("deadline"),
+                name="hazard_deadline_plausible",
+                violation_error_message=_("Enter a date between 2000 and 2100."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"])]
 
@@ -537,7 +646,7 @@ class PhotoStage(models.TextChoices):
 
 
 def hazard_photo_path(photo, filename):
-    return f"hazards/{photo.hazard_id}/{photo.stage}-{filename}"
+    return f"hazards/{photo.hazard_id}/{photo.stage}-{server_file_name(filename)}"
 
 
 class HazardPhoto(models.Model):
@@ -596,7 +705,7 @@ class DeadlineExtension(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_deadline = models.DateField(_("new deadline"))
+    requested_deadline = models.DateField(_("new deadline"), validators=[validate_plausible_date])
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
@@ -614,7 +723,12 @@ class DeadlineExtension(models.Model):
             models.CheckConstraint(
                 condition=~Q(decided_by=models.F("requested_by")),
                 name="extension_not_self_approved",
-            )
+            ),
+            models.CheckConstraint(
+                condition=_plausible_dates("requested_deadline"),
+                name="extension_deadline_plausible",
+                violation_error_message=_("Enter a date between 2000 and 2100."),
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ whatever a form posted; a broken rule raises ValidationError with a Chinese mess
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,8 @@ from inspections.models import (
     Severity,
 )
 from inspections.permissions import can_fill, can_raise, can_rectify, can_verify
+from inspections.photos import clean_photo
+from inspections.validators import parse_number, validate_new_deadline
 
 # --- Filling and submitting ------------------------------------------------
 
@@ -37,6 +39,8 @@ def save_answer(*, inspection, item, user, value, note="", photo=None):
         raise PermissionDenied
     if inspection.is_submitted:
         raise ValidationError(_("This inspection has been submitted and can no longer change."))
+    if photo is not None:
+        photo = clean_photo(photo)
     answer, _created = Answer.objects.get_or_create(inspection=inspection, item=item)
     answer.value = value
     answer.note = note
@@ -60,6 +64,9 @@ def missing_before_submit(inspection, items, answers):
                 problems[item.pk] = _("A photo is required.")
         elif item.required and not value:
             problems[item.pk] = _("This question must be answered.")
+        elif value and item.answer_type == AnswerType.NUMBER and parse_number(value) is None:
+            # Only answers saved before numbers were checked strictly can get here.
+            problems[item.pk] = _("This answer is not a number; enter it again.")
         elif answer and answer.is_failure and item.photo_required_on_failure and not has_photo:
             problems[item.pk] = _("A failed item needs a photo of the problem.")
     return problems
@@ -168,25 +175,62 @@ def _event(hazard, kind, user, note=""):
 
 
 @transaction.atomic
-def raise_hazard(*, institution, user, category, severity, description, deadline, photos=()):
+def raise_hazard(
+    *, institution, user, category, severity, description, deadline, photos=(), token=None
+):
+    """Record a hazard found on the spot; the same form (token) sent again records nothing."""
     if not can_raise(user, institution):
         raise PermissionDenied
-    hazard = Hazard.objects.create(
-        institution=institution,
-        category=category,
-        severity=severity,
-        description=description,
-        responsible_person=institution.safety_officer,
-        responsible_phone=institution.safety_officer_phone,
-        deadline=deadline,
-        found_by=user,
-    )
+    if token is not None and (earlier := _hazard_raised_with(token, institution, user)):
+        return earlier
+    try:
+        validate_new_deadline(deadline)
+    except ValidationError as error:
+        raise ValidationError({"deadline": error.messages}) from error
+    photos = _clean_photos(photos)
+    try:
+        with transaction.atomic():
+            hazard = Hazard.objects.create(
+                institution=institution,
+                category=category,
+                severity=severity,
+                description=description,
+                responsible_person=institution.safety_officer,
+                responsible_phone=institution.safety_officer_phone,
+                deadline=deadline,
+                found_by=user,
+                submission_token=token,
+            )
+    except IntegrityError:
+        # The same form, sent twice at once: the other request recorded it first.
+        if token is not None and (earlier := _hazard_raised_with(token, institution, user)):
+            return earlier
+        raise
     for photo in photos:
         HazardPhoto.objects.create(
             hazard=hazard, stage=PhotoStage.FOUND, image=photo, uploaded_by=user
         )
     _event(hazard, EventKind.RAISED, user, _("Raised by hand"))
     return hazard
+
+
+def _hazard_raised_with(token, institution, user):
+    hazard = Hazard.objects.filter(submission_token=token).first()
+    if hazard is None:
+        return None
+    if hazard.institution_id != institution.pk or hazard.found_by_id != user.pk:
+        # Someone else's form: never reveal or reuse their hazard.
+        raise ValidationError(
+            _("This form had expired and has been renewed: check it and save again.")
+        )
+    return hazard
+
+
+def _clean_photos(photos):
+    try:
+        return [clean_photo(photo) for photo in photos]
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from error
 
 
 # --- The life of a hazard --------------------------------------------------
@@ -239,6 +283,7 @@ def submit_rectification(*, hazard, user, note, photos):
         errors["photos"] = _("Add at least one photo taken after the fix.")
     if errors:
         raise ValidationError(errors)
+    photos = _clean_photos(photos)
     if hazard.severity == Severity.MAJOR and not hazard.interim_measures:
         raise ValidationError(
             {
@@ -301,6 +346,11 @@ def request_extension(*, hazard, user, new_deadline, reason):
         errors["reason"] = _("Give the reason for more time.")
     if new_deadline <= hazard.deadline:
         errors["new_deadline"] = _("The new deadline must be later than the current one.")
+    else:
+        try:
+            validate_new_deadline(new_deadline)
+        except ValidationError as error:
+            errors["new_deadline"] = error.messages
     if hazard.extensions.filter(status=ExtensionStatus.PENDING).exists():
         errors["new_deadline"] = _("An extension request is already waiting for a decision.")
     if errors:

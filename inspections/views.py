@@ -3,18 +3,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
+from config.uploads import image_response
 from config.xlsx import xlsx_response
 from inspections import services
 from inspections.filters import HazardFilter
 from inspections.forms import (
     AnswerForm,
+    DecideExtensionForm,
     ExtensionRequestForm,
     RaiseHazardForm,
     RectificationForm,
@@ -93,34 +95,36 @@ def fill(request, pk):
     sections = _sections_with_items(inspection)
     if not sections:
         raise Http404
-    index = _section_index(request, len(sections))
+    index = min(_section_number(request.GET.get("s")), len(sections) - 1)
     section = sections[index]
     answers = {a.item_id: a for a in inspection.answers.all()}
     item_forms = [
         (item, _answer_form(item, answers.get(item.pk)), answers.get(item.pk))
         for item in section.applicable
     ]
-    answered = sum(1 for s in sections for i in s.applicable if i.pk in answers)
-    total = sum(len(s.applicable) for s in sections)
     context = {
         "inspection": inspection,
         "sections": sections,
         "section": section,
         "index": index,
         "item_forms": item_forms,
-        "answered": answered,
-        "total": total,
         "submit_form": SubmitInspectionForm(),
         "is_last": index == len(sections) - 1,
+        **_progress(sections, answers),
     }
     return render(request, "inspections/fill.html", context)
 
 
-def _section_index(request, count):
-    try:
-        return min(max(int(request.GET.get("s", 0)), 0), count - 1)
-    except ValueError:
-        return 0
+def _section_number(raw):
+    """The section asked for (?s=2), or the first one for anything but a small number."""
+    raw = raw or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 0
+
+
+def _progress(sections, answers):
+    items = [item for section in sections for item in section.applicable]
+    answered = sum(1 for item in items if item.is_answered_by(answers.get(item.pk)))
+    return {"answered": answered, "total": len(items)}
 
 
 def _answer_form(item, answer, data=None, files=None):
@@ -152,24 +156,28 @@ def save_answer(request, pk, item_pk):
             form = _answer_form(item, answer)
         except ValidationError as error:
             form.add_error(None, error)
+    index = _section_number(request.POST.get("s"))
     if request.htmx:
+        # The item itself, and the progress bar out of band: answered count has changed.
+        sections = _sections_with_items(inspection)
+        answers = {a.item_id: a for a in inspection.answers.all()}
         return render(
             request,
-            "inspections/_item.html",
+            "inspections/_item_saved.html",
             {
                 "inspection": inspection,
                 "item": item,
                 "form": form,
                 "answer": answer,
                 "saved": saved,
+                "index": index,
+                **_progress(sections, answers),
             },
         )
     if saved:
-        return redirect(
-            f"{inspection.get_absolute_url()}?s={request.POST.get('s', 0)}#item-{item.pk}"
-        )
+        return redirect(f"{inspection.get_absolute_url()}?s={index}#item-{item.pk}")
     messages.error(request, _("The answer was not saved: %(item)s") % {"item": item.text})
-    return redirect(f"{inspection.get_absolute_url()}?s={request.POST.get('s', 0)}")
+    return redirect(f"{inspection.get_absolute_url()}?s={index}")
 
 
 @login_required
@@ -230,10 +238,16 @@ def review(request, pk):
 @login_required
 def result(request, pk):
     inspection = _inspection_for(request, pk)
+    if not inspection.is_submitted:
+        return redirect("inspections:fill", pk=pk)
     sections = _sections_with_items(inspection)
     answers = {a.item_id: a for a in inspection.answers.all()}
     for section in sections:
-        section.rows = [(item, answers.get(item.pk)) for item in section.applicable]
+        section.rows = []
+        for item in section.applicable:
+            answer = answers.get(item.pk)
+            shown = item.display_value(answer.value) if answer else ""
+            section.rows.append((item, answer, shown))
         section.score = services.score(section.applicable, answers)
     hazards = {h.item_id: h for h in inspection.hazards.all()}
     failed = [
@@ -280,6 +294,7 @@ def ledger_xlsx(request):
     )
     headers = [
         _("No."),
+        _("Hazard no."),
         _("Township"),
         _("Institution"),
         _("Category"),
@@ -294,6 +309,7 @@ def ledger_xlsx(request):
     ]
     rows = (
         [
+            number,
             h.pk,
             h.institution.township.name,
             h.institution.name,
@@ -307,9 +323,9 @@ def ledger_xlsx(request):
             h.get_status_display(),
             _("yes") if h.is_recurring else "",
         ]
-        for h in hazards.iterator(chunk_size=500)
+        for number, h in enumerate(hazards.iterator(chunk_size=500), start=1)
     )
-    widths = [6, 12, 22, 12, 14, 40, 10, 16, 18, 12, 12, 8]
+    widths = [6, 8, 12, 22, 12, 14, 40, 10, 16, 18, 12, 12, 8]
     filename = f"hazard-ledger-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(filename, [(_("Hazard ledger"), headers, rows, widths)])
 
@@ -396,12 +412,11 @@ def hazard_action(request, pk, action):
 def decide_extension(request, pk, extension_pk):
     hazard = _hazard_for(request, pk)
     extension = get_object_or_404(DeadlineExtension, pk=extension_pk, hazard=hazard)
+    form = DecideExtensionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose to approve or to refuse."))
     try:
-        services.decide_extension(
-            extension=extension,
-            user=request.user,
-            approve=request.POST.get("decision") == "approve",
-        )
+        services.decide_extension(extension=extension, user=request.user, approve=form.approves)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(hazard)
@@ -414,11 +429,15 @@ def raise_hazard(request, institution_pk):
         raise PermissionDenied
     form = RaiseHazardForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        hazard = services.raise_hazard(
-            institution=institution, user=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Hazard recorded."))
-        return redirect(hazard)
+        try:
+            hazard = services.raise_hazard(
+                institution=institution, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Hazard recorded."))
+            return redirect(hazard)
     return render(
         request, "inspections/raise_hazard.html", {"form": form, "institution": institution}
     )
@@ -435,7 +454,7 @@ def answer_photo(request, pk):
         ),
         pk=pk,
     )
-    return FileResponse(answer.photo.open("rb"))
+    return image_response(answer.photo, download_name=f"answer-{answer.pk}")
 
 
 @login_required
@@ -443,4 +462,4 @@ def hazard_photo(request, pk):
     photo = get_object_or_404(
         HazardPhoto.objects.filter(hazard__in=Hazard.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(photo.image.open("rb"))
+    return image_response(photo.image, download_name=f"hazard-{photo.pk}")

@@ -1,7 +1,9 @@
+import datetime
 import io
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from inspections.models import (
@@ -82,3 +84,8 @@ def jpeg(name="photo.jpg", size=(40, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 40, 40)).save(buffer, "JPEG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def soon(days=30):
+    """A deadline a service accepts today: not past, within a year."""
+    return timezone.localdate() + datetime.timedelta(days=days)

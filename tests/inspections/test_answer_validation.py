@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from inspections.forms import MAX_PHOTO_BYTES, AnswerForm
+from config.uploads import MAX_UPLOAD_BYTES as MAX_PHOTO_BYTES
+from inspections.forms import AnswerForm
 from inspections.models import Answer
 from tests.inspections.factories import ItemFactory, jpeg
 

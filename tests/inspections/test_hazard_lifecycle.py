@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from inspections import services
 from inspections.models import EventKind, Hazard, HazardStatus, InspectionStatus
-from tests.inspections.factories import InspectionFactory, jpeg
+from tests.inspections.factories import InspectionFactory, jpeg, soon
 
 
 def answer_all(inspection, items, user, failing=()):
@@ -188,7 +188,7 @@ def test_hazard_raised_by_hand_starts_its_timeline(institution1, town1):
         category="gas",
         severity="general",
         description="走访发现燃气软管老化",
-        deadline=datetime.date(2030, 1, 1),
+        deadline=soon(),
         photos=[jpeg()],
     )
     assert hazard.status == HazardStatus.OPEN

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from inspections import services
 from inspections.models import Hazard, InspectionStatus
-from tests.inspections.factories import InspectionFactory, checklist, jpeg
+from tests.inspections.factories import InspectionFactory, checklist, jpeg, soon
 
 
 def post_answer(client, inspection, item, value, **extra):
@@ -101,7 +101,7 @@ def test_ledger_runs_the_same_queries_however_many_hazards(
             category="fire",
             severity="general",
             description=f"隐患{n}",
-            deadline=datetime.date(2030, 1, 1),
+            deadline=soon(),
         )
     client = client_for(officer)
     # No institution options until a township is chosen, so no query for them.
@@ -110,7 +110,6 @@ def test_ledger_runs_the_same_queries_however_many_hazards(
 
 
 def test_ledger_filters_overdue_hazards(client_for, officer, institution1):
-    import datetime
 
     import time_machine
 
@@ -129,7 +128,7 @@ def test_ledger_filters_overdue_hazards(client_for, officer, institution1):
         category="gas",
         severity="general",
         description="未到期",
-        deadline=datetime.date(2031, 1, 5),
+        deadline=soon(),
     )
     response = client_for(officer).get(reverse("inspections:ledger"), {"overdue": "true"})
     assert list(response.context["page"]) == [late]
@@ -182,11 +181,11 @@ def test_ledger_downloads_as_xlsx_with_the_same_scope(
             category="gas",
             severity="major",
             description=f'=HYPERLINK("x") {institution.name}',
-            deadline=datetime.date(2030, 1, 1),
+            deadline=soon(),
         )
     response = client_for(town1).get(reverse("inspections:ledger_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [row[2] for row in rows] == [institution1.name]
-    assert rows[0][5].startswith("'=")  # a formula in a description stays text
-    assert rows[0][4] == "重大事故隐患"
+    assert [row[3] for row in rows] == [institution1.name]
+    assert rows[0][6].startswith("'=")  # a formula in a description stays text
+    assert rows[0][5] == "重大事故隐患"
