@@ -25,7 +25,12 @@ from duty_roster.models import (
     Shift,
     SwapRequest,
 )
-from duty_roster.validators import FIRST_DAY, LAST_DAY, in_service_years
+from duty_roster.validators import (
+    FIRST_DAY,
+    LAST_DAY,
+    OUT_OF_SERVICE_YEARS,
+    in_service_years,
+)
 from institutions.scoping import can_see_institution
 
 CHECK_IN_EARLY_MINUTES = 30
@@ -99,9 +104,9 @@ def busy_elsewhere(people, starts_at, ends_at, post, exclude_shift=None):
 def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
     errors = {}
     if not in_service_years(starts_at):
-        errors["starts_at"] = _("Enter a date between 2000 and 2100.")
+        errors["starts_at"] = OUT_OF_SERVICE_YEARS
     elif not in_service_years(ends_at):
-        errors["ends_at"] = _("Enter a date between 2000 and 2100.")
+        errors["ends_at"] = OUT_OF_SERVICE_YEARS
     elif ends_at <= starts_at:
         errors["ends_at"] = _("A shift must end after it starts.")
     elif ends_at - starts_at > datetime.timedelta(hours=MAX_SHIFT_HOURS):
@@ -195,7 +200,7 @@ def generate_roster(
     if not 1 <= days <= MAX_ROSTER_DAYS:
         raise ValidationError({"days": _("Generate between 1 and 366 days at a time.")})
     if not FIRST_DAY <= first_day <= LAST_DAY - datetime.timedelta(days=days):
-        raise ValidationError({"first_day": _("Enter a date between 2000 and 2100.")})
+        raise ValidationError({"first_day": OUT_OF_SERVICE_YEARS})
     zone = local_zone()
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
     lock_post(post)
@@ -373,7 +378,7 @@ def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, appr
         errors["approver"] = _("You cannot approve your own leave.")
     now = timezone.now()
     if not in_service_years(starts_at):
-        errors["starts_at"] = _("Enter a date between 2000 and 2100.")
+        errors["starts_at"] = OUT_OF_SERVICE_YEARS
     elif not (
         now - datetime.timedelta(days=LEAVE_DAYS_BACK)
         <= starts_at
@@ -381,7 +386,7 @@ def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, appr
     ):
         errors["starts_at"] = _("Report leave that starts within a month back and a year ahead.")
     if not in_service_years(ends_at):
-        errors["ends_at"] = _("Enter a date between 2000 and 2100.")
+        errors["ends_at"] = OUT_OF_SERVICE_YEARS
     elif ends_at <= starts_at:
         errors["ends_at"] = _("The leave must end after it starts.")
     elif ends_at - starts_at > datetime.timedelta(days=MAX_LEAVE_DAYS):
@@ -442,7 +447,7 @@ def report_incident(*, user, township, institution=None, **fields):
     now = timezone.now()
     occurred_at = fields["occurred_at"]
     if not in_service_years(occurred_at):
-        raise ValidationError({"occurred_at": _("Enter a date between 2000 and 2100.")})
+        raise ValidationError({"occurred_at": OUT_OF_SERVICE_YEARS})
     if occurred_at > now:
         raise ValidationError(
             {"occurred_at": _("An incident cannot be reported before it happened.")}

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -24,6 +24,8 @@ END = datetime.datetime.combine(  # exclusive: the first moment after the range
     LAST_DAY + datetime.timedelta(days=1), datetime.time(0), tzinfo=SHANGHAI
 )
 MAX_CASUALTIES = 9999  # deaths or injuries in one incident report
+# A context of our own: another app's identical msgid (loaded first) would win otherwise.
+OUT_OF_SERVICE_YEARS = pgettext_lazy("duty", "Enter a date between 2000 and 2100.")
 
 
 def local_day(value):
@@ -47,7 +49,7 @@ def in_service_years(value):
 class ServiceYearsValidator:
     """Refuses a date or datetime outside 2000–2100 (Asia/Shanghai calendar days)."""
 
-    message = _("Enter a date between 2000 and 2100.")
+    message = OUT_OF_SERVICE_YEARS
     code = "out_of_service_years"
 
     def __call__(self, value):
