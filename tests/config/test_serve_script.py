@@ -95,9 +95,19 @@ def served(tmp_path):
             pytest.fail("serve.sh did not come up:\n" + log.read_text()[-3000:])
         yield process, port, log
     finally:
+        # The children run in process groups of their own: stop them through the
+        # script, and kill whatever is left so no test leaves a worker behind.
+        below = _descendants(process.pid)
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for pid in below:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
