@@ -24,12 +24,12 @@ class HazardFilter(django_filters.FilterSet):
         field_name="institution__kind",
         choices=InstitutionKind.choices,
         label=pgettext_lazy("hazard ledger filter", "institution kind"),
-        empty_label=_("All kinds"),
+        empty_label=pgettext_lazy("hazard ledger filter", "All institution kinds"),
     )
     category = django_filters.ChoiceFilter(
         choices=Category.choices,
         label=pgettext_lazy("hazard ledger filter", "hazard category"),
-        empty_label=_("All categories"),
+        empty_label=pgettext_lazy("hazard ledger filter", "All hazard categories"),
     )
     severity = django_filters.ChoiceFilter(
         choices=Severity.choices, label=_("severity"), empty_label=_("Any severity")

@@ -84,3 +84,5 @@ def test_the_two_kinds_of_category_have_distinct_labels(client_for, officer):
     assert "隐患类别" in "".join(labels)
     assert "机构类型" in "".join(labels)
     assert len(labels) == len(set(labels))
+    assert "全部隐患类别" in page
+    assert "全部机构类型" in page
