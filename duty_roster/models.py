@@ -225,6 +225,16 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class SwapRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Its two parties see a swap; the county roles, who approve swaps, see them all."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_county_wide:
+            return self
+        return self.filter(Q(requested_by=user) | Q(replacement=user))
+
+
 class SwapRequest(models.Model):
     """One person hands their place on a shift to a colleague."""
 
@@ -251,6 +261,8 @@ class SwapRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SwapRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

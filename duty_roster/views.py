@@ -191,6 +191,27 @@ def _shift_for(request, pk):
     return get_object_or_404(_shifts_with_people().visible_to(request.user), pk=pk)
 
 
+def _shift_form(action, request, shift, data=None):
+    """The shift page's forms, built the same way for the page and for its POST."""
+    if action == "log":
+        return LogEntryForm(data)
+    if action == "handover":
+        return HandoverForm(data, initial={"note": shift.handover_note})
+    return SwapForm(data, user=request.user)
+
+
+SHIFT_FORM_ACTIONS = {
+    "log": services.add_log_entry,
+    "handover": services.write_handover,
+    "swap": services.request_swap,
+}
+SHIFT_STEPS = {
+    "check_in": services.check_in,
+    "check_out": services.check_out,
+    "acknowledge": services.acknowledge_handover,
+}
+
+
 @login_required
 def shift_detail(request, pk, forms=None):
     shift = _shift_for(request, pk)
@@ -206,10 +227,10 @@ def shift_detail(request, pk, forms=None):
             and services.is_on_shift(request.user, following)
         ),
         "log_entries": shift.log_entries.select_related("author"),
-        "log_form": forms.get("log") or LogEntryForm(),
-        "handover_form": forms.get("handover")
-        or HandoverForm(initial={"note": shift.handover_note}),
-        "swap_form": forms.get("swap") or SwapForm(user=request.user),
+        **{
+            f"{action}_form": forms.get(action) or _shift_form(action, request, shift)
+            for action in SHIFT_FORM_ACTIONS
+        },
     }
     return render(request, "duty_roster/shift.html", context)
 
@@ -218,43 +239,33 @@ def shift_detail(request, pk, forms=None):
 @require_POST
 def shift_action(request, pk, action):
     shift = _shift_for(request, pk)
-    user = request.user
-    try:
-        if action == "check_in":
-            services.check_in(shift=shift, user=user)
-        elif action == "check_out":
-            services.check_out(shift=shift, user=user)
-        elif action == "acknowledge":
-            services.acknowledge_handover(shift=shift, user=user)
-        elif action in ("log", "handover", "swap"):
-            form = {"log": LogEntryForm, "handover": HandoverForm, "swap": SwapForm}[action](
-                request.POST
-            )
-            if not form.is_valid():
-                return shift_detail(request, pk, forms={action: form})
+    if action in SHIFT_FORM_ACTIONS:
+        form = _shift_form(action, request, shift, data=request.POST)
+        if form.is_valid():
             try:
-                if action == "log":
-                    services.add_log_entry(shift=shift, user=user, **form.cleaned_data)
-                elif action == "handover":
-                    services.write_handover(shift=shift, user=user, **form.cleaned_data)
-                else:
-                    services.request_swap(shift=shift, user=user, **form.cleaned_data)
+                SHIFT_FORM_ACTIONS[action](shift=shift, user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
-                return shift_detail(request, pk, forms={action: form})
-        else:
-            raise Http404
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if form.errors:
+            return shift_detail(request, pk, forms={action: form})
+    elif action in SHIFT_STEPS:
+        try:
+            SHIFT_STEPS[action](shift=shift, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("duty_roster:shift", pk=pk)
     else:
-        messages.success(request, _("Saved."))
+        raise Http404
+    messages.success(request, _("Saved."))
     return redirect("duty_roster:shift", pk=pk)
 
 
 @login_required
 @require_POST
 def swap_action(request, pk, action):
-    swap = get_object_or_404(SwapRequest.objects.select_related("shift"), pk=pk)
+    swap = get_object_or_404(
+        SwapRequest.objects.visible_to(request.user).select_related("shift"), pk=pk
+    )
     try:
         if action == "accept":
             services.accept_swap(swap=swap, user=request.user)
