@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
 from institutions.models import FireRiskLevel, Institution, Township
+from institutions.validators import normalize_credit_code
 
 CONTACT_AND_CARE_FIELDS = [
     "address",
@@ -58,7 +59,7 @@ class InstitutionForm(StyledFormMixin, forms.ModelForm):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": 0})
 
     def clean_credit_code(self):
-        code = self.cleaned_data["credit_code"].strip().upper()
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
         taken = Institution.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
         if code and taken.exists():
             raise forms.ValidationError(

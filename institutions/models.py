@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from institutions.scoping import filter_visible
 from institutions.validators import (
+    RAW_IDENTIFIER_MAX_LENGTH,
+    normalize_credit_code,
     normalize_phone,
     validate_credit_code,
     validate_division_code,
@@ -19,8 +21,32 @@ from institutions.validators import (
 )
 
 
-class PhoneField(models.CharField):
-    """A mainland mobile or landline number, stored without spaces."""
+class NormalizedCharField(models.CharField):
+    """A typed identifier stored in one form, however it was typed: `normalize` runs on
+    validation and again on every save, so no path stores a full-width or spaced variant."""
+
+    def normalize(self, value):
+        raise NotImplementedError
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalize(value) if value else value
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = self.normalize(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        # The browser's maxlength would cut a pasted value with a leading space or blanks
+        # inside; the form takes more and the stored, normalised value is checked for length.
+        return super().formfield(**{"max_length": RAW_IDENTIFIER_MAX_LENGTH, **kwargs})
+
+
+class PhoneField(NormalizedCharField):
+    """A mainland mobile or landline number, stored in ASCII without spaces."""
 
     default_validators = [validate_phone]
 
@@ -28,9 +54,21 @@ class PhoneField(models.CharField):
         kwargs.setdefault("max_length", 24)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_phone(value) if value else value
+    def normalize(self, value):
+        return normalize_phone(value)
+
+
+class CreditCodeField(NormalizedCharField):
+    """A unified social credit code (GB 32100), stored in ASCII capitals without spaces."""
+
+    default_validators = [validate_credit_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+    def normalize(self, value):
+        return normalize_credit_code(value)
 
 
 # --- Townships -------------------------------------------------------------
@@ -165,12 +203,7 @@ class Institution(models.Model):
         Township, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("township")
     )
     address = models.CharField(_("address"), max_length=200)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        blank=True,
-        validators=[validate_credit_code],
-    )
+    credit_code = CreditCodeField(_("unified social credit code"), blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50)
     legal_representative_phone = PhoneField(_("legal representative's phone"))
     safety_officer = models.CharField(_("safety officer"), max_length=50)
@@ -237,8 +270,6 @@ class Institution(models.Model):
     def save(self, *args, **kwargs):
         if not self.fire_risk_level:
             self.fire_risk_level = default_fire_risk_level(self.kind)
-        if self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -114,3 +114,40 @@ def test_edit_keeps_a_history_of_changes(client_for, town1, institution1):
     latest = institution1.history.latest()
     assert latest.residents == 50
     assert latest.history_user == town1
+
+
+def _full_width(text):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_a_credit_code_pasted_with_a_leading_space_is_not_cut_and_is_stored_clean(
+    client_for, town1, township1
+):
+    form = client_for(town1).get(reverse("institutions:create")).context["form"]
+    assert int(form.fields["credit_code"].widget.attrs["maxlength"]) >= 30
+    data = valid_form_data(township1)
+    code = data["credit_code"]
+    data["credit_code"] = " " + _full_width(code.lower())
+    data["safety_officer_phone"] = "０３９６－７９２１８８８"
+    response = client_for(town1).post(reverse("institutions:create"), data)
+    assert response.status_code == 302
+    institution = Institution.objects.get(name="羊册镇康宁养老院")
+    assert (institution.credit_code, institution.safety_officer_phone) == (code, "0396-7921888")
+
+
+def test_a_full_width_spelling_of_a_taken_credit_code_is_refused(
+    client_for, town1, township1, institution1
+):
+    data = valid_form_data(township1, credit_code=_full_width(institution1.credit_code))
+    response = client_for(town1).post(reverse("institutions:create"), data)
+    errors = response.context["form"].errors.as_data()["credit_code"]
+    assert [error.code for error in errors] == ["credit_code_taken"]
+
+
+def test_a_phone_and_credit_code_saved_outside_a_form_are_stored_in_ascii(institution1):
+    code = institution1.credit_code
+    institution1.safety_officer_phone = "１３９ ０３９６ ０００１"
+    institution1.credit_code = " " + _full_width(code.lower())
+    institution1.save()
+    institution1.refresh_from_db()
+    assert (institution1.safety_officer_phone, institution1.credit_code) == ("13903960001", code)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from institutions.validators import (
     credit_code_check_character,
+    normalize_credit_code,
     normalize_phone,
     validate_credit_code,
     validate_division_code,
@@ -66,3 +67,41 @@ def test_division_code_needs_nine_digits():
     validate_division_code("411726102")
     with pytest.raises(ValidationError):
         validate_division_code("411726")
+
+
+def full_width(text):
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１３９０３９６０００１", "13903960001"),  # a Chinese input method's digits
+        ("１３９－０３９６　０００１", "13903960001"),  # full-width dash and space
+        ("０３９６－７９２１２３４", "0396-7921234"),
+        ("（0396）7921234", "03967921234"),
+        ("\ufeff0396\u20137921234", "0396-7921234"),  # a BOM and an en dash from a document
+    ],
+)
+def test_phone_numbers_typed_in_full_width_are_stored_in_ascii(typed, stored):
+    assert normalize_phone(typed) == stored
+    validate_phone(typed)
+
+
+@pytest.mark.parametrize("phone", ["١٣٩٠٣٩٦٠٠٠١", "13903960001\n0"])
+def test_phone_numbers_in_other_scripts_digits_are_refused(phone):
+    with pytest.raises(ValidationError):
+        validate_phone(phone)
+
+
+def test_a_credit_code_in_full_width_lower_case_with_spaces_is_the_same_code():
+    code = "91350100M000100Y43"
+    typed = "　" + full_width(code.lower()[:9]) + " " + code[9:]
+    assert normalize_credit_code(typed) == code
+    validate_credit_code(typed)
+
+
+@pytest.mark.parametrize("code", ["４１１７２６１０２", "411726102\n", "٤١١٧٢٦١٠٢"])
+def test_a_division_code_must_be_nine_ascii_digits(code):
+    with pytest.raises(ValidationError):
+        validate_division_code(code)
