@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "inspections",
     "duty_roster",
     "relief",
+    "notifications",
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -221,12 +222,43 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.fan_out_campaigns",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Notifications: urgent rules every minute, routine ones hourly, deliveries every
+    # minute (besides the ones enqueued on commit), the digest at 07:30.
+    "notifications-scan-urgent": {
+        "task": "notifications.scan_urgent",
+        "schedule": crontab(minute="*"),
+    },
+    "notifications-scan-routine": {
+        "task": "notifications.scan_routine",
+        "schedule": crontab(minute=5),
+    },
+    "notifications-deliver": {"task": "notifications.deliver", "schedule": 60.0},
+    "notifications-digest": {
+        "task": "notifications.digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Mark shifts under way with nobody checked in (脱岗), every five minutes.
     "duty-missed-check-ins": {
         "task": "duty_roster.mark_missed_check_ins",
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# --- Notifications -------------------------------------------------------------
+
+# The address people reach this site at, for links in e-mail, SMS and robot messages.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A failed delivery is tried again after 1, 2, 4… minutes (at most an hour apart),
+# then marked failed for an admin to look at.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+# SMS: the default backend writes to the log; HttpSmsBackend posts to a gateway.
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.LogSmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TEMPLATE = env(
+    "SMS_GATEWAY_TEMPLATE", default='{"mobile": "{phone}", "content": "{text}"}'
+)
 
 # Emergency information reporting: first report by phone, then in writing (minutes).
 DUTY_INCIDENT_PHONE_REPORT_MINUTES = env.int("DUTY_INCIDENT_PHONE_REPORT_MINUTES", default=30)

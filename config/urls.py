@@ -37,6 +37,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("duty/", include("duty_roster.urls")),
     path("relief/", include("relief.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

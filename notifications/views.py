@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notifications import services
+from notifications.forms import PreferencesForm
+from notifications.models import Delivery, DeliveryState, Notification
+
+PAGE_SIZE = 30
+
+
+@login_required
+def inbox(request):
+    mine = Notification.objects.for_user(request.user)
+    only_unread = request.GET.get("unread") == "1"
+    shown = mine.unread() if only_unread else mine
+    page = Paginator(shown.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/inbox.html", {"page": page, "only_unread": only_unread})
+
+
+@login_required
+def open_notification(request, pk):
+    """Mark it read and go where it points (only ever inside this site)."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.mark_read(Notification.objects.filter(pk=notification.pk))
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None) or not target:
+        target = "notifications:inbox"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def mark_read(request, pk):
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    services.mark_read(Notification.objects.filter(pk=notification.pk))
+    if request.htmx:
+        notification.refresh_from_db()
+        return render(request, "notifications/_row.html", {"notification": notification})
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_read(Notification.objects.for_user(request.user))
+    messages.success(request, _("%(count)d marked as read.") % {"count": count})
+    return redirect("notifications:inbox")
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@staff_member_required
+def failed_deliveries(request):
+    """For admins: what could not be sent, with the reason, and a way to try again."""
+    failed = (
+        Delivery.objects.filter(state=DeliveryState.FAILED)
+        .select_related("notification__recipient", "notification__webhook")
+        .order_by("-pk")
+    )
+    page = Paginator(failed, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/failed.html", {"page": page})
+
+
+@staff_member_required
+@require_POST
+def retry_deliveries(request):
+    ids = [
+        value for value in request.POST.getlist("delivery") if value.isascii() and value.isdigit()
+    ]
+    chosen = Delivery.objects.filter(state=DeliveryState.FAILED)
+    if request.POST.get("all") != "1":
+        chosen = chosen.filter(pk__in=ids)
+    count = services.retry_failed(chosen)
+    messages.success(request, _("%(count)d deliveries queued again.") % {"count": count})
+    return redirect("notifications:failed")
