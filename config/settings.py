@@ -222,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.fan_out_campaigns",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Notifications: urgent rules every minute, routine ones hourly, deliveries every
+    # Notifications: urgent rules every minute, routine ones every ten minutes, deliveries every
     # minute (besides the ones enqueued on commit), the digest at 07:30.
     "notifications-scan-urgent": {
         "task": "notifications.scan_urgent",
@@ -230,7 +230,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-scan-routine": {
         "task": "notifications.scan_routine",
-        "schedule": crontab(minute=5),
+        "schedule": crontab(minute="*/10"),
     },
     "notifications-deliver": {"task": "notifications.deliver", "schedule": 60.0},
     "notifications-digest": {

@@ -17,7 +17,7 @@ def scan_urgent():
 
 @shared_task(name="notifications.scan_routine", acks_late=True)
 def scan_routine():
-    """Every hour: reminders, overdue lists and the other daily rules."""
+    """Every ten minutes: reminders, overdue lists and the other daily rules."""
     return rules.run(urgent=False)
 
 
