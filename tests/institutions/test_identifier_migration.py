@@ -37,7 +37,7 @@ def test_full_width_and_spaced_values_are_normalised_in_place(db):
     user = UserFactory()
     stored_as(
         institution,
-        credit_code=" " + full_width(code.lower()),
+        credit_code=full_width(code.lower()),
         safety_officer_phone="０３９６－７９２１２３４",
         legal_representative_phone="139 0396 0001",
     )
