@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
+from relief import services
 from relief.models import (
     Application,
     BatchLine,
@@ -11,6 +16,9 @@ from relief.models import (
     Person,
     PersonCategory,
     Programme,
+    RegistrationConflict,
+    TransferRequest,
+    TransferStatus,
     VisitRule,
 )
 
@@ -35,6 +43,11 @@ class PersonAdmin(SimpleHistoryAdmin):
     readonly_fields = ["birth_date", "sex", "last_visited_on"]
     raw_id_fields = ["household"]
     inlines = [CategoryInline]
+
+    @method_decorator(sensitive_post_parameters("id_number"))
+    def changeform_view(self, *args, **kwargs):
+        # An error report of this page must not carry the posted ID number.
+        return super().changeform_view(*args, **kwargs)
 
 
 @admin.register(Household)
@@ -117,3 +130,44 @@ class PaymentAdmin(admin.ModelAdmin):
 class HomeVisitAdmin(admin.ModelAdmin):
     list_display = ["person", "visited_on", "visitor", "follow_up_done"]
     raw_id_fields = ["person", "visitor", "follow_up_owner"]
+
+
+@admin.register(RegistrationConflict)
+class RegistrationConflictAdmin(admin.ModelAdmin):
+    list_display = ["masked_id", "township", "asked_by", "asked_at", "person", "resolved_at"]
+    list_filter = ["township", ("resolved_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["person", "duplicate", "asked_by", "resolved_by"]
+    readonly_fields = ["person", "township", "asked_by", "asked_at", "masked_id", "duplicate"]
+
+    def has_add_permission(self, request):
+        return False  # made when a township is refused a number
+
+
+def _decide(modeladmin, request, queryset, decide, **kwargs):
+    done = 0
+    for transfer in queryset.filter(status=TransferStatus.PENDING):
+        try:
+            decide(transfer=transfer, user=request.user, **kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            message = " ".join(getattr(error, "messages", [])) or _("Not allowed.")
+            modeladmin.message_user(request, f"{transfer}: {message}", messages.ERROR)
+        else:
+            done += 1
+    modeladmin.message_user(request, _("%(count)d decided.") % {"count": done})
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "from_township", "to_township", "requested_by", "status"]
+    list_filter = ["status", "to_township"]
+    raw_id_fields = ["person", "conflict", "requested_by", "decided_by"]
+    readonly_fields = ["status", "decided_by", "decided_at"]
+    actions = ["approve", "refuse"]
+
+    @admin.action(description=_("Approve the selected transfers"))
+    def approve(self, request, queryset):
+        _decide(self, request, queryset, services.approve_transfer, note="")
+
+    @admin.action(description=_("Refuse the selected transfers"))
+    def refuse(self, request, queryset):
+        _decide(self, request, queryset, services.refuse_transfer, note=_("Refused in the admin."))

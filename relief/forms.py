@@ -1,9 +1,13 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from config.forms import StyledFormMixin
 from institutions.models import Township
+from institutions.validators import RAW_IDENTIFIER_MAX_LENGTH
 from relief.models import (
     Category,
     Need,
@@ -12,17 +16,30 @@ from relief.models import (
     PersonCategory,
     Programme,
     ProgrammeKind,
+    TransferRequest,
 )
-from relief.validators import normalize_id_number
+from relief.validators import (
+    normalize_id_number,
+    normalize_period,
+    validate_id_number,
+    validate_relief_date,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PersonForm(StyledFormMixin, forms.ModelForm):
+    # Longer than 18 on purpose: a pasted number with a leading space or a full-width space
+    # inside must reach normalisation whole, not be cut by the browser's maxlength.
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=RAW_IDENTIFIER_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+
     class Meta:
         model = Person
         fields = ["name", "id_number", "township", "village", "address", "phone", "monthly_income"]
-        widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,11 +47,20 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         if user.township_id:
             self.fields["township"].initial = user.township_id
 
+    @sensitive_variables()
     def clean_id_number(self):
         number = normalize_id_number(self.cleaned_data["id_number"])
-        if Person.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("A person with this ID number is already registered."))
+        validate_id_number(number)
         return number
+
+    def validate_unique(self):
+        # Whether the number is taken is answered by services.register_person, which does
+        # not tell one township about another's people; the generic "already exists" would.
+        exclude = self._get_validation_exclusions() | {"id_number"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_monthly_income(self):
         income = self.cleaned_data["monthly_income"]
@@ -67,6 +93,9 @@ class ApplicationForm(StyledFormMixin, forms.Form):
     is_emergency = forms.BooleanField(
         label=_("Emergency: help first, review after"), required=False
     )
+    # A new token each time the form is shown; sending the same form twice files once.
+    # Not required: a page rendered before the token existed still files (just not once-only).
+    submission_token = forms.UUIDField(initial=uuid.uuid4, widget=forms.HiddenInput, required=False)
 
 
 class NoteForm(StyledFormMixin, forms.Form):
@@ -80,16 +109,20 @@ class BatchForm(StyledFormMixin, forms.Form):
         label=_("Programme"),
         queryset=Programme.objects.exclude(kind=ProgrammeKind.ONE_OFF).filter(is_active=True),
     )
-    period = forms.RegexField(
+    period = forms.CharField(
         label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
-        max_length=7,
-        error_messages={"invalid": _("Enter the period as year-month, e.g. 2027-01.")},
-        widget=forms.TextInput(attrs={"placeholder": "2027-01", "type": "month"}),
+        max_length=RAW_IDENTIFIER_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={"placeholder": "2027-01", "type": "month", "min": "2000-01", "max": "2100-12"}
+        ),
     )
+
+    def clean_period(self):
+        return normalize_period(self.cleaned_data["period"])
 
 
 class ExcludeForm(StyledFormMixin, forms.Form):
+    line = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     reason = forms.CharField(label=_("Reason for leaving out"), max_length=200)
 
 
@@ -98,7 +131,9 @@ class PaidForm(StyledFormMixin, forms.Form):
 
 
 class VisitForm(StyledFormMixin, forms.Form):
-    visited_on = forms.DateField(label=_("Visited on"), widget=DATE)
+    visited_on = forms.DateField(
+        label=_("Visited on"), widget=DATE, validators=[validate_relief_date]
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     needs = forms.MultipleChoiceField(
         label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -115,6 +150,13 @@ class VisitForm(StyledFormMixin, forms.Form):
         self.fields["follow_up_owner"].queryset = (
             get_user_model().objects.visible_to(user).filter(is_active=True)
         )
+
+
+class TransferRequestForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = TransferRequest
+        fields = ["village", "address", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
 
 class PeopleSearchForm(forms.Form):

@@ -3,22 +3,46 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from institutions.models import PhoneField, Township
+from institutions.models import NormalizedCharField, PhoneField, Township
 from institutions.scoping import filter_visible
 from relief.validators import (
     birth_date_of,
     mask_id_number,
     normalize_id_number,
+    parse_period,
     sex_of,
     validate_id_number,
+    validate_relief_date,
 )
+
+# "name" alone is 名称 (of an institution, a programme); a person's name is 姓名.
+PERSON_NAME = pgettext_lazy("person", "name")
+
+
+class IdNumberField(NormalizedCharField):
+    """A resident ID number, stored as 18 ASCII characters whatever the input method typed."""
+
+    default_validators = [validate_id_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+    def normalize(self, value):
+        return normalize_id_number(value)
+
+
+def validate_period(value):
+    parse_period(value)
 
 
 class Category(models.TextChoices):
@@ -99,10 +123,8 @@ class Person(models.Model):
     )
     village = models.CharField(_("village or community"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    name = models.CharField(_("name"), max_length=50)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, validators=[validate_id_number]
-    )
+    name = models.CharField(PERSON_NAME, max_length=50)
+    id_number = IdNumberField(_("ID number"), unique=True)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, editable=False)
     phone = PhoneField(_("phone"), blank=True)
@@ -158,8 +180,10 @@ class PersonCategory(models.Model):
         Person, on_delete=models.CASCADE, related_name="categories", verbose_name=_("person")
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("until"), null=True, blank=True)
+    start_date = models.DateField(_("from"), validators=[validate_relief_date])
+    end_date = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_relief_date]
+    )
     raised_in_institution = models.BooleanField(
         _("raised in an institution"),
         default=False,
@@ -184,7 +208,10 @@ class PersonCategory(models.Model):
 
 class VisitRule(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)
-    every_days = models.PositiveIntegerField(_("visit at least every (days)"))
+    every_days = models.PositiveIntegerField(
+        _("visit at least every (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
 
     class Meta:
         verbose_name = _("visit rule")
@@ -233,8 +260,10 @@ class Programme(models.Model):
         _("form"), max_length=8, choices=BenefitForm.choices, default=BenefitForm.CASH
     )
     in_kind_items = models.CharField(_("items given"), max_length=200, blank=True)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_relief_date])
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, validators=[validate_relief_date]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -314,6 +343,9 @@ class Application(models.Model):
     decision_note = models.TextField(_("decision note"), blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The filing form's one-time token: the same form sent twice (back, then submit again)
+    # finds the application it already made instead of filing a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -326,6 +358,13 @@ class Application(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="application_amount_positive"),
             models.CheckConstraint(
                 condition=~Q(decided_by=F("reviewed_by")), name="application_two_people"
+            ),
+            # Filing, township review and bureau decision are three people's work.
+            models.CheckConstraint(
+                condition=~Q(reviewed_by=F("filed_by")), name="application_filer_does_not_review"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("filed_by")), name="application_filer_does_not_decide"
             ),
         ]
 
@@ -350,7 +389,10 @@ class DisbursementBatch(models.Model):
         Programme, on_delete=models.PROTECT, related_name="batches", verbose_name=_("programme")
     )
     period = models.CharField(
-        _("period"), max_length=7, help_text=_("Year and month, e.g. 2027-01.")
+        _("period"),
+        max_length=7,
+        help_text=_("Year and month, e.g. 2027-01."),
+        validators=[validate_period],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.DRAFT
@@ -373,6 +415,11 @@ class DisbursementBatch(models.Model):
         ordering = ["-period", "programme"]
         verbose_name = _("disbursement batch")
         verbose_name_plural = _("disbursement batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("created_by")), name="batch_approved_by_another"
+            )
+        ]
 
     def __str__(self):
         return f"{self.programme} {self.period}"
@@ -393,7 +440,7 @@ class BatchLine(models.Model):
     excluded = models.BooleanField(_("excluded"), default=False)
     exclusion_reason = models.CharField(_("reason for exclusion"), max_length=200, blank=True)
     # Frozen copies: an approved roster keeps the names and villages it was approved with.
-    person_name = models.CharField(_("name"), max_length=50)
+    person_name = models.CharField(PERSON_NAME, max_length=50)
     village = models.CharField(_("village or community"), max_length=50)
 
     class Meta:
@@ -458,7 +505,7 @@ class HomeVisit(models.Model):
         related_name="+",
         verbose_name=_("visitor"),
     )
-    visited_on = models.DateField(_("visited on"))
+    visited_on = models.DateField(_("visited on"), validators=[validate_relief_date])
     findings = models.TextField(_("findings"))
     needs = models.JSONField(_("needs"), default=list, blank=True)
     follow_up = models.TextField(_("follow-up actions"), blank=True)
@@ -482,3 +529,162 @@ class HomeVisit(models.Model):
 
     def need_labels(self):
         return [Need(n).label for n in self.needs if n in Need.values]
+
+
+# --- The same person asked for by two townships -------------------------------------------
+
+
+class RegistrationConflictQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # A township sees the attempts it made; the bureau sees them all.
+        return filter_visible(self, user, township_path="township", institution_path=None)
+
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class RegistrationConflict(models.Model):
+    """A township tried to register an ID number that another township already holds.
+
+    The asking township is told only to contact the bureau: not where the person is
+    registered, nor anything about them. The bureau sees who asked, when, from which
+    township, the masked number and the person, and resolves it, or approves a transfer.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="registration_conflicts",
+        verbose_name=_("registered person"),
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("asking township")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+        help_text=_("Empty when a data check found the conflict."),
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    masked_id = models.CharField(_("ID number (masked)"), max_length=18)
+    duplicate = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second record of the same number"),
+        help_text=_(
+            "A record whose number differs only in full-width characters or spaces, "
+            "found when numbers were normalised."
+        ),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    objects = RegistrationConflictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("registration conflict")
+        verbose_name_plural = _("registration conflicts")
+
+    def __str__(self):
+        return f"{self.masked_id} · {self.township}"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the bureau")
+    APPROVED = "approved", _("Approved: moved")
+    REFUSED = "refused", _("Refused")
+
+
+class TransferRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # The requesting township follows its request; the bureau decides.
+        return filter_visible(self, user, township_path="to_township", institution_path=None)
+
+
+class TransferRequest(models.Model):
+    """A person moved: their new township asks the bureau to move their record to it."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("person")
+    )
+    from_township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("from township")
+    )
+    to_township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("to township")
+    )
+    village = models.CharField(_("new village or community"), max_length=50)
+    address = models.CharField(_("new address"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"))
+    conflict = models.OneToOneField(
+        RegistrationConflict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfer",
+        verbose_name=_("registration conflict"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_township=F("to_township")), name="transfer_between_townships"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("requested_by")), name="transfer_decided_by_another"
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.masked_id} {self.from_township} → {self.to_township}"

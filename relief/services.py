@@ -5,13 +5,16 @@ Never log an ID number: messages name people by name and masked number only.
 
 import calendar
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from relief.models import (
     Application,
@@ -25,7 +28,17 @@ from relief.models import (
     Person,
     PersonCategory,
     ProgrammeKind,
+    RegistrationConflict,
+    TransferRequest,
+    TransferStatus,
 )
+from relief.validators import normalize_id_number, parse_period, validate_relief_date
+
+logger = logging.getLogger(__name__)
+
+# pg_advisory_xact_lock(class, key): the class keeps relief's keys apart from any other lock.
+ID_NUMBER_LOCK_CLASS = 0x52454C49  # "RELI"
+ID_NUMBER_LOCK_SALT = "relief.services.id_number_lock"
 
 
 def _in_township(user, township_id):
@@ -37,26 +50,118 @@ def _in_township(user, township_id):
 # --- People ------------------------------------------------------------------
 
 
-@transaction.atomic
+class IdNumberTaken(ValidationError):
+    """The ID number belongs to a registered person.
+
+    `holder` is that person when the user may see them (their township, or a county role);
+    otherwise `conflict` is the record of this attempt, from which the user's township may
+    ask for a transfer, and the message names neither the township nor the person.
+    """
+
+    def __init__(self, message, *, holder=None, conflict=None):
+        super().__init__({"id_number": [message]})
+        self.holder = holder
+        self.conflict = conflict
+
+
+@sensitive_variables("fields")
 def register_person(*, user, **fields):
-    """Save a new person; a same-name, same-birthday person in the township flags both for a decision."""
+    """Save a new person; a same-name, same-birthday person in the township flags both for a decision.
+
+    Not one transaction on purpose: a refused number held by another township leaves a record
+    of the attempt for the bureau, in the caller's transaction.
+    """
     if not (user.is_county_wide or user.is_township_staff) or not _in_township(
         user, fields["township"].pk
     ):
         raise PermissionDenied
-    person = Person(**fields)
-    _refuse_taken_id_number(person)
-    person.save()
-    _flag_likely_duplicates(person)
+    return _save_person(Person(**fields), user)
+
+
+def _save_person(person, user):
+    """Save with its ID number unique and likely duplicates flagged, or raise IdNumberTaken
+    (after the save's transaction, so that the record of a conflict is kept)."""
+    with transaction.atomic():
+        holder = _save_unless_number_taken(person)
+        if holder is None:
+            _flag_likely_duplicates(person)
+    if holder is not None:
+        raise _id_number_taken(user, holder, township=person.township)
     return person
 
 
-def _refuse_taken_id_number(person):
-    number = person.id_number.strip().upper()
-    if Person.objects.filter(id_number=number).exclude(pk=person.pk).exists():
-        raise ValidationError(
-            {"id_number": _("A person with this ID number is already registered.")}
+def _save_unless_number_taken(person):
+    """Save and return None, or return the person who holds the number.
+
+    The unique constraint is the check. The lock keeps two registrations of one number from
+    racing to it; a race that still reaches it (a writer that took no lock) is answered the
+    same way, never with a 500 or a log line carrying the number."""
+    person.id_number = normalize_id_number(person.id_number)
+    _lock_id_number(person.id_number)
+    holder = _holder_of(person)
+    if holder is not None:
+        return holder
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        holder = _holder_of(person)
+        if holder is None:
+            raise
+        return holder
+    return None
+
+
+def _holder_of(person):
+    return (
+        Person.objects.filter(id_number=person.id_number)
+        .exclude(pk=person.pk)
+        .select_related("township")
+        .first()
+    )
+
+
+@sensitive_variables()
+def _lock_id_number(number):
+    """On PostgreSQL, one registration of a number at a time, until its transaction ends: the
+    second waits for the first to commit and then finds its person. The key is a keyed hash,
+    so neither the statement nor pg_locks shows the number. SQLite has one writer anyway."""
+    if connection.vendor != "postgresql":
+        return
+    digest = salted_hmac(ID_NUMBER_LOCK_SALT, number, algorithm="sha256").digest()
+    key = int.from_bytes(digest[:4], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ID_NUMBER_LOCK_CLASS, key])
+
+
+def _id_number_taken(user, holder, *, township):
+    if _in_township(user, holder.township_id):
+        return IdNumberTaken(
+            _("A person with this ID number is already registered: open their page below."),
+            holder=holder,
         )
+    conflict = RegistrationConflict.objects.create(
+        person=holder,
+        township=township,
+        asked_by=user,
+        masked_id=holder.masked_id,
+    )
+    logger.warning(
+        "Registration conflict %s: %s of township %s asked to register %s, held by township %s",
+        conflict.pk,
+        user.username,
+        township.pk,
+        conflict.masked_id,
+        holder.township_id,
+    )
+    return IdNumberTaken(
+        _(
+            "This ID number is registered in another township. Contact the county civil "
+            "affairs bureau (县民政局) to check it; if the person has moved to your township, "
+            "ask for a transfer below."
+        ),
+        conflict=conflict,
+    )
 
 
 def _flag_likely_duplicates(person):
@@ -68,7 +173,7 @@ def _flag_likely_duplicates(person):
         person.save(update_fields=["duplicate_status"])
 
 
-@transaction.atomic
+@sensitive_variables("fields")
 def update_person(*, person, user, **fields):
     """Edit a person in the user's scope; a new likely duplicate flags both again."""
     if not (user.is_county_wide or user.is_township_staff) or not _in_township(
@@ -79,10 +184,7 @@ def update_person(*, person, user, **fields):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(person, name, value)
-    _refuse_taken_id_number(person)
-    person.save()
-    _flag_likely_duplicates(person)
-    return person
+    return _save_person(person, user)
 
 
 def mark_distinct(*, person, user):
@@ -97,12 +199,121 @@ def may_see_full_id(user, person):
     return _in_township(user, person.township_id)
 
 
+# --- Conflicts and transfers between townships -------------------------------------------
+
+
+@transaction.atomic
+def request_transfer(*, conflict, user, village, address="", reason):
+    """The township that was refused a number asks the bureau to move the person to it."""
+    conflict = RegistrationConflict.objects.select_for_update().get(pk=conflict.pk)
+    person = Person.objects.select_for_update().get(pk=conflict.person_id)
+    if not (user.is_active and user.is_township_staff and user.township_id == conflict.township_id):
+        raise PermissionDenied
+    if not conflict.is_open or TransferRequest.objects.filter(conflict=conflict).exists():
+        raise ValidationError(_("This conflict is already with the bureau or resolved."))
+    if person.township_id == conflict.township_id:
+        raise ValidationError(_("This person is already registered in your township."))
+    if TransferRequest.objects.filter(person=person, status=TransferStatus.PENDING).exists():
+        raise ValidationError(_("A transfer of this person is already waiting for the bureau."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    return TransferRequest.objects.create(
+        person=person,
+        from_township_id=person.township_id,
+        to_township_id=conflict.township_id,
+        village=village,
+        address=address,
+        reason=reason,
+        conflict=conflict,
+        requested_by=user,
+    )
+
+
+def _locked_transfer(transfer, user):
+    transfer = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
+    if not (user.is_active and user.is_county_wide) or user.pk == transfer.requested_by_id:
+        raise PermissionDenied
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(_("This transfer has already been decided."))
+    return transfer
+
+
+@transaction.atomic
+def approve_transfer(*, transfer, user, note=""):
+    """The person now belongs to the new township; their history stays with them."""
+    transfer = _locked_transfer(transfer, user)
+    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    if person.township_id != transfer.from_township_id:
+        raise ValidationError(_("This person has moved since the request was made."))
+    if person.applications.filter(
+        status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED]
+    ).exists():
+        raise ValidationError(
+            _("This person has an application in progress; decide it before the transfer.")
+        )
+    now = timezone.now()
+    person.township_id = transfer.to_township_id
+    person.village = transfer.village
+    person.address = transfer.address
+    person.household = None  # the household stays behind in the old township
+    person._history_user = user  # the person's history records who moved them
+    person.save()
+    _flag_likely_duplicates(person)
+    transfer.status = TransferStatus.APPROVED
+    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, now, note
+    transfer.save()
+    _resolve_conflict(transfer.conflict_id, user, now, note or _("Transfer approved."))
+    return transfer
+
+
+@transaction.atomic
+def refuse_transfer(*, transfer, user, note):
+    transfer = _locked_transfer(transfer, user)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason.")})
+    now = timezone.now()
+    transfer.status = TransferStatus.REFUSED
+    transfer.decided_by, transfer.decided_at, transfer.decision_note = user, now, note
+    transfer.save()
+    _resolve_conflict(transfer.conflict_id, user, now, note)
+    return transfer
+
+
+@transaction.atomic
+def resolve_conflict(*, conflict, user, note):
+    """The bureau closes a conflict it settled otherwise (a mistyped number, a phone call)."""
+    conflict = RegistrationConflict.objects.select_for_update().get(pk=conflict.pk)
+    if not (user.is_active and user.is_county_wide):
+        raise PermissionDenied
+    if not conflict.is_open:
+        raise ValidationError(_("This conflict has already been resolved."))
+    if TransferRequest.objects.filter(conflict=conflict, status=TransferStatus.PENDING).exists():
+        raise ValidationError(_("Decide the transfer requested for this conflict instead."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason.")})
+    _resolve_conflict(conflict.pk, user, timezone.now(), note)
+
+
+def _resolve_conflict(conflict_id, user, when, note):
+    if conflict_id is not None:
+        RegistrationConflict.objects.filter(pk=conflict_id, resolved_at__isnull=True).update(
+            resolved_by=user, resolved_at=when, resolution=note
+        )
+
+
 # --- Applications --------------------------------------------------------------
 
 
-def file_application(*, user, person, programme, amount, reason, is_emergency=False):
+def file_application(
+    *, user, person, programme, amount, reason, is_emergency=False, submission_token=None
+):
+    """File an application; the same form sent again (same token) returns the first one."""
     if not (user.is_township_staff and user.township_id == person.township_id):
         raise PermissionDenied  # applications are filed by the person's township
+    if submission_token is not None:
+        earlier = _filed_with(submission_token, user=user, person=person)
+        if earlier is not None:
+            return earlier
     errors = {}
     if programme.kind != ProgrammeKind.ONE_OFF:
         errors["programme"] = _(
@@ -118,14 +329,30 @@ def file_application(*, user, person, programme, amount, reason, is_emergency=Fa
         errors["is_emergency"] = _("This programme does not allow helping first.")
     if errors:
         raise ValidationError(errors)
-    return Application.objects.create(
-        person=person,
-        programme=programme,
-        amount=amount,
-        reason=reason,
-        is_emergency=is_emergency,
-        filed_by=user,
-    )
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                person=person,
+                programme=programme,
+                amount=amount,
+                reason=reason,
+                is_emergency=is_emergency,
+                filed_by=user,
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        # The same form sent twice at once: the other request filed it.
+        earlier = _filed_with(submission_token, user=user, person=person)
+        if submission_token is None or earlier is None:
+            raise
+        return earlier
+
+
+def _filed_with(token, *, user, person):
+    earlier = Application.objects.filter(submission_token=token).first()
+    if earlier is not None and (earlier.filed_by_id, earlier.person_id) != (user.pk, person.pk):
+        raise ValidationError(_("This form has already been used; reload the page and try again."))
+    return earlier
 
 
 def _locked(application):
@@ -141,6 +368,8 @@ def review_application(*, application, user, note=""):
     application = _locked(application)
     if not (user.is_township_staff and user.township_id == application.person.township_id):
         raise PermissionDenied
+    if user.pk == application.filed_by_id:
+        raise PermissionDenied  # a colleague reviews what a clerk filed
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError(_("Only an application waiting for township review can be reviewed."))
     application.status = ApplicationStatus.REVIEWED
@@ -190,6 +419,7 @@ def _close(application, user, note, status):
         application.status == ApplicationStatus.SUBMITTED
         and user.is_township_staff
         and (user.township_id == application.person.township_id)
+        and user.pk != application.filed_by_id
     )
     bureau_stage = application.status == ApplicationStatus.REVIEWED and user.is_county_wide
     if not (reviewer_stage or bureau_stage):
@@ -223,7 +453,7 @@ def resubmit_application(*, application, user, reason):
 
 
 def period_bounds(period):
-    year, month = (int(part) for part in period.split("-"))
+    year, month = parse_period(period)
     return datetime.date(year, month, 1), datetime.date(
         year, month, calendar.monthrange(year, month)[1]
     )
@@ -240,10 +470,10 @@ def generate_batch(*, programme, period, user):
         )
     try:
         first, last = period_bounds(period)
-    except (ValueError, TypeError) as error:
-        raise ValidationError(
-            {"period": _("Enter the period as year-month, e.g. 2027-01.")}
-        ) from error
+    except ValidationError as error:
+        raise ValidationError({"period": error.messages}) from error
+    # One spelling of a month, or "２０２７-01" would be a month nobody was paid in yet.
+    period = f"{first:%Y-%m}"
     batch = DisbursementBatch.objects.create(programme=programme, period=period, created_by=user)
     categories = (
         PersonCategory.objects.filter(
@@ -289,6 +519,8 @@ def exclude_from_batch(*, line, user, reason):
         raise ValidationError(_("An approved batch cannot change."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for leaving this person out.")})
+    if len(reason) > BatchLine._meta.get_field("exclusion_reason").max_length:
+        raise ValidationError({"reason": _("The reason is too long.")})
     line.excluded = True
     line.exclusion_reason = reason
     line.save(update_fields=["excluded", "exclusion_reason"])
@@ -358,6 +590,10 @@ def record_visit(*, person, user, visited_on, findings, needs, follow_up="", fol
         raise PermissionDenied
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
+    try:
+        validate_relief_date(visited_on)
+    except ValidationError as error:
+        raise ValidationError({"visited_on": error.messages}) from error
     visit = HomeVisit.objects.create(
         person=person,
         visitor=user,

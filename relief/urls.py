@@ -18,4 +18,8 @@ urlpatterns = [
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/<slug:action>/", views.batch_action, name="batch_action"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("conflicts/<int:pk>/transfer/", views.conflict_transfer, name="conflict_transfer"),
+    path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
+    path("transfers/<int:pk>/<slug:action>/", views.transfer_action, name="transfer_action"),
 ]

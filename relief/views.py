@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
@@ -17,9 +20,19 @@ from relief.forms import (
     PaidForm,
     PeopleSearchForm,
     PersonForm,
+    TransferRequestForm,
     VisitForm,
 )
-from relief.models import Application, ApplicationStatus, BatchLine, DisbursementBatch, Person
+from relief.models import (
+    Application,
+    ApplicationStatus,
+    BatchLine,
+    DisbursementBatch,
+    Person,
+    RegistrationConflict,
+    TransferRequest,
+    TransferStatus,
+)
 
 PAGE_SIZE = 30
 
@@ -27,6 +40,16 @@ PAGE_SIZE = 30
 def _require_relief_role(user):
     if not (user.is_county_wide or user.is_township_staff):
         raise PermissionDenied
+
+
+def _redirect_back(request, default):
+    """To the posted `next` if it is a page of this site, else to `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(default)
 
 
 @login_required
@@ -43,6 +66,9 @@ def index(request):
         "batches": DisbursementBatch.objects.select_related("programme")[:12]
         if user.is_county_wide
         else [],
+        "conflicts_open": RegistrationConflict.objects.visible_to(user).open().count()
+        if user.is_county_wide
+        else 0,
     }
     return render(request, "relief/index.html", context)
 
@@ -69,21 +95,42 @@ def people(request):
     )
 
 
+def _person_form_context(form, error):
+    """What the form page shows about a number already taken: a link to the person when the
+    user may see them, else a way to ask the bureau for a transfer."""
+    context = {"form": form}
+    if isinstance(error, services.IdNumberTaken):
+        context["holder"] = error.holder
+        context["conflict"] = error.conflict
+        if error.conflict is not None:
+            context["transfer_form"] = TransferRequestForm(
+                initial={
+                    "village": form.cleaned_data.get("village", ""),
+                    "address": form.cleaned_data.get("address", ""),
+                }
+            )
+    return context
+
+
+@sensitive_post_parameters("id_number")
 @login_required
 def person_new(request):
     _require_relief_role(request.user)
     form = PersonForm(request.POST or None, user=request.user)
+    error = None
     if request.method == "POST" and form.is_valid():
         try:
             person = services.register_person(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        except ValidationError as refused:
+            add_service_errors(form, refused)
+            error = refused
         else:
             messages.success(request, _("%(name)s registered.") % {"name": person.name})
             return redirect(person)
-    return render(request, "relief/person_form.html", {"form": form})
+    return render(request, "relief/person_form.html", _person_form_context(form, error))
 
 
+@sensitive_post_parameters("id_number")
 @login_required
 def person_edit(request, pk):
     _require_relief_role(request.user)
@@ -91,17 +138,21 @@ def person_edit(request, pk):
     if not services.may_see_full_id(request.user, person):
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=person, user=request.user)
+    error = None
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         person.refresh_from_db()
         try:
             services.update_person(person=person, user=request.user, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        except ValidationError as refused:
+            add_service_errors(form, refused)
+            error = refused
         else:
             messages.success(request, _("Saved."))
             return redirect(person)
-    return render(request, "relief/person_form.html", {"form": form, "person": person})
+    context = _person_form_context(form, error)
+    context["person"] = person
+    return render(request, "relief/person_form.html", context)
 
 
 def _person_for(request, pk):
@@ -214,7 +265,7 @@ def application_action(request, pk, action):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Saved."))
-    return redirect(request.POST.get("next") or "relief:applications")
+    return _redirect_back(request, "relief:applications")
 
 
 @login_required
@@ -261,13 +312,100 @@ def batch_action(request, pk, action):
             form = PaidForm(request.POST)
             if form.is_valid():
                 services.mark_batch_paid(batch=batch, user=request.user, **form.cleaned_data)
+            else:
+                _form_errors_as_message(request, form)
         elif action == "exclude":
-            line = get_object_or_404(BatchLine, pk=request.POST.get("line"), batch=batch)
+            form = ExcludeForm(request.POST)
+            if not form.is_valid():
+                if "line" in form.errors:
+                    raise Http404
+                _form_errors_as_message(request, form)
+                return redirect(batch)
+            line = get_object_or_404(BatchLine, pk=form.cleaned_data["line"], batch=batch)
             services.exclude_from_batch(
-                line=line, user=request.user, reason=request.POST.get("reason", "")
+                line=line, user=request.user, reason=form.cleaned_data["reason"]
             )
         else:
             raise PermissionDenied
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(batch)
+
+
+def _form_errors_as_message(request, form):
+    messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+
+
+# --- Conflicts and transfers between townships -------------------------------------------
+
+
+@login_required
+def transfers(request):
+    """The bureau resolves conflicts and decides transfers; a township follows its own."""
+    user = request.user
+    _require_relief_role(user)
+    conflicts = RegistrationConflict.objects.visible_to(user).select_related(
+        "township", "asked_by", "person__township", "duplicate__township", "transfer"
+    )
+    requests = TransferRequest.objects.visible_to(user).select_related(
+        "person", "from_township", "to_township", "requested_by", "decided_by"
+    )
+    context = {
+        "open_conflicts": conflicts.open()[:PAGE_SIZE],
+        "resolved_conflicts": conflicts.filter(resolved_at__isnull=False)[:PAGE_SIZE],
+        "pending": requests.filter(status=TransferStatus.PENDING)[:PAGE_SIZE],
+        "decided": requests.exclude(status=TransferStatus.PENDING)[:PAGE_SIZE],
+        "note_form": NoteForm(),
+    }
+    return render(request, "relief/transfers.html", context)
+
+
+@login_required
+def conflict_transfer(request, pk):
+    """The refused township asks for the person to be moved to it."""
+    conflict = get_object_or_404(RegistrationConflict.objects.visible_to(request.user), pk=pk)
+    if not request.user.is_township_staff:
+        raise PermissionDenied
+    form = TransferRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_transfer(conflict=conflict, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The transfer request has been sent to the bureau."))
+            return redirect("relief:transfers")
+    return render(request, "relief/transfer_form.html", {"form": form, "conflict": conflict})
+
+
+@login_required
+@require_POST
+def conflict_resolve(request, pk):
+    conflict = get_object_or_404(RegistrationConflict.objects.visible_to(request.user), pk=pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.resolve_conflict(conflict=conflict, user=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("relief:transfers")
+
+
+@login_required
+@require_POST
+def transfer_action(request, pk, action):
+    transfer = get_object_or_404(TransferRequest.objects.visible_to(request.user), pk=pk)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    actions = {"approve": services.approve_transfer, "refuse": services.refuse_transfer}
+    if action not in actions:
+        raise PermissionDenied
+    try:
+        actions[action](transfer=transfer, user=request.user, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("relief:transfers")

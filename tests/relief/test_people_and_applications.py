@@ -82,11 +82,25 @@ def test_township_staff_cannot_give_the_bureau_approval(application, reviewer, t
         services.approve_application(application=application, user=town1)
 
 
-def test_reviewer_cannot_also_approve(application, township1, officer):
-    services.review_application(application=application, user=application.filed_by)
-    application.refresh_from_db()
+def test_the_clerk_who_filed_cannot_pass_the_township_review(application):
     with pytest.raises(PermissionDenied):
-        services.approve_application(application=application, user=application.filed_by)
+        services.review_application(application=application, user=application.filed_by)
+    application.refresh_from_db()
+    assert (application.status, application.reviewed_by) == (ApplicationStatus.SUBMITTED, None)
+
+
+def test_the_clerk_who_filed_cannot_reject_at_the_township_review(application):
+    with pytest.raises(PermissionDenied):
+        services.reject_application(application=application, user=application.filed_by, note="x")
+
+
+def test_the_database_refuses_a_review_by_the_filer(application):
+    from django.db import IntegrityError, transaction
+
+    from relief.models import Application
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(reviewed_by=application.filed_by)
 
 
 def test_amount_above_the_ceiling_is_refused(town1, person):
