@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from institutions.models import Township, User
+from institutions.models import Role, Township, User
 from relief import services
 from relief.models import (
     Application,
@@ -22,6 +22,7 @@ from relief.models import (
     PersonCategory,
     Programme,
     ProgrammeKind,
+    RegistrationConflict,
     VisitRule,
 )
 from relief.validators import check_character
@@ -176,7 +177,24 @@ def seed_programmes(today):
     return result
 
 
-def seed_applications(programmes):
+def seed_reviewer(password):
+    """A colleague of town1 at 羊册镇: a clerk does not review what they filed."""
+    town1 = User.objects.get(username="town1")
+    reviewer, _created = User.objects.update_or_create(
+        username="town1b",
+        defaults={
+            "full_name": "王海燕",
+            "role": Role.TOWNSHIP_STAFF,
+            "township": town1.township,
+            "is_active": True,
+        },
+    )
+    reviewer.set_password(password)
+    reviewer.save(update_fields=["password"])
+    return reviewer
+
+
+def seed_applications(programmes, reviewer):
     if Application.objects.exists():
         return
     officer = User.objects.get(username="officer")
@@ -202,9 +220,9 @@ def seed_applications(programmes):
     ]
     # submitted (0), reviewed (1), approved (2), rejected at review (3), returned by bureau (4), approved (5)
     for application in filed[1:3] + filed[4:]:
-        services.review_application(application=application, user=town1)
+        services.review_application(application=application, user=reviewer)
     services.approve_application(application=filed[2], user=officer)
-    services.reject_application(application=filed[3], user=town1, note="家庭收入超过救助标准")
+    services.reject_application(application=filed[3], user=reviewer, note="家庭收入超过救助标准")
     services.return_application(application=filed[4], user=officer, note="请补充医院诊断证明")
     services.approve_application(application=filed[5], user=admin)
 
@@ -221,14 +239,42 @@ def seed_paid_batch(programmes, today):
     services.mark_batch_paid(batch=batch, user=admin, method="bank")
 
 
+def seed_transfer_request():
+    """马谷田镇 tries to register someone 羊册镇 holds, is refused, and asks for a transfer."""
+    if RegistrationConflict.objects.exists():
+        return
+    town1, town2 = User.objects.get(username="town1"), User.objects.get(username="town2")
+    moved = Person.objects.filter(township=town1.township).order_by("pk").last()
+    if moved is None:
+        return
+    try:
+        services.register_person(
+            user=town2,
+            township=town2.township,
+            village="马谷田村",
+            name=moved.name,
+            id_number=moved.id_number,
+        )
+    except services.IdNumberTaken as refused:
+        services.request_transfer(
+            conflict=refused.conflict,
+            user=town2,
+            village="马谷田村",
+            address="18号",
+            reason="随子女迁居马谷田镇，已在本镇居住三个月。",
+        )
+
+
 def seed(*, password, stdout):
     today = timezone.localdate()
     for category, days in VISIT_RULES.items():
         VisitRule.objects.update_or_create(category=category, defaults={"every_days": days})
     seed_people(today)
+    reviewer = seed_reviewer(password)
     programmes = seed_programmes(today)
-    seed_applications(programmes)
+    seed_applications(programmes, reviewer)
     seed_paid_batch(programmes, today)
+    seed_transfer_request()
     stdout.write(
         f"relief: {Person.objects.count()} people, {Programme.objects.count()} programmes, "
         f"{Application.objects.count()} applications, "
