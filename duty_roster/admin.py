@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from duty_roster.models import (
+    Attendance,
     DutyLogEntry,
     DutyPost,
     Holiday,
@@ -33,15 +35,56 @@ class LogInline(admin.TabularInline):
     extra = 0
 
 
+class AttendanceInline(admin.TabularInline):
+    """Who came: rows follow the leader and officers above (saved with them), times editable."""
+
+    model = Attendance
+    extra = 0
+    fields = ["person", "role", "checked_in_at", "checked_out_at", "missed_at"]
+    readonly_fields = ["person", "role"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Shift)
 class ShiftAdmin(SimpleHistoryAdmin):
-    list_display = ["post", "starts_at", "ends_at", "leader", "checked_in_at", "is_missed"]
-    list_filter = ["is_missed", "post__kind", "post"]
+    list_display = ["post", "starts_at", "ends_at", "leader"]
+    list_filter = ["post__kind", "post"]
     list_select_related = ["post", "leader"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["officers"]
-    raw_id_fields = ["leader", "checked_in_by", "handover_acknowledged_by"]
-    inlines = [LogInline]
+    raw_id_fields = ["leader", "handover_acknowledged_by"]
+    inlines = [AttendanceInline, LogInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.sync_attendance()
+
+
+class MissedFilter(admin.SimpleListFilter):
+    title = _("absent from post")
+    parameter_name = "missed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Absent from post")), ("late", _("Late"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.missed()
+        if self.value() == "late":
+            return queryset.late()
+        return queryset
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["shift", "person", "role", "checked_in_at", "checked_out_at", "missed_at"]
+    list_filter = [MissedFilter, "role", "shift__post__kind"]
+    list_select_related = ["shift__post", "person"]
+    raw_id_fields = ["shift", "person"]
+    date_hierarchy = "shift__starts_at"
 
 
 @admin.register(SwapRequest)

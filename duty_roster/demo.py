@@ -13,7 +13,16 @@ import datetime
 from django.utils import timezone
 
 from duty_roster import services
-from duty_roster.models import DutyPost, Holiday, Incident, LeaveReport, PostKind, Shift
+from duty_roster.models import (
+    CHECK_IN_GRACE,
+    Attendance,
+    DutyPost,
+    Holiday,
+    Incident,
+    LeaveReport,
+    PostKind,
+    Shift,
+)
 from institutions.models import (
     RESIDENTIAL_KINDS,
     Institution,
@@ -125,6 +134,7 @@ def _duty_people(post, index):
 
 
 def seed_rosters(posts, today):
+    """From yesterday (so a shift is under way whatever the hour) to two weeks ahead."""
     admin = User.objects.get(username="admin")
     zone = services.local_zone()
     horizon = datetime.datetime.combine(
@@ -134,7 +144,9 @@ def seed_rosters(posts, today):
     for index, post in enumerate(posts):
         officers, leaders = _duty_people(post, index)
         last = Shift.objects.filter(post=post).order_by("-ends_at").first()
-        first_day = timezone.localtime(last.ends_at).date() if last else today
+        first_day = (
+            timezone.localtime(last.ends_at).date() if last else today - datetime.timedelta(days=1)
+        )
         days = (horizon.date() - first_day).days
         if days <= 0:
             continue
@@ -216,13 +228,43 @@ def seed_leave_and_incidents(today):
         )
 
 
+def seed_attendance(now):
+    """Who came to the shifts that have started: most on time, some late, a few absent
+    (脱岗, marked by the same scan beat runs). Only rows nobody has touched yet."""
+    rows = Attendance.objects.filter(
+        shift__starts_at__lte=now - CHECK_IN_GRACE,
+        checked_in_at__isnull=True,
+        missed_at__isnull=True,
+    ).select_related("shift")
+    changed = []
+    for n, row in enumerate(rows.order_by("shift__starts_at", "shift__post_id", "role")):
+        start, end = row.shift.starts_at, row.shift.ends_at
+        if n % 11 == 5:
+            continue  # absent: the scan below marks them
+        arrival = start + (
+            datetime.timedelta(minutes=47) if n % 7 == 3 else -datetime.timedelta(minutes=12)
+        )
+        if arrival > now:
+            continue  # on the way: late once they check in, absent if the scan gets there first
+        row.checked_in_at = arrival
+        if end <= now:
+            row.checked_out_at = end + datetime.timedelta(minutes=3)
+        changed.append(row)
+    Attendance.objects.bulk_update(changed, ["checked_in_at", "checked_out_at"], batch_size=500)
+    services.mark_missed_check_ins(now=now)
+
+
 def seed(*, password, stdout):
     today = timezone.localdate()
     seed_holidays()
     posts = seed_posts()
     created = seed_rosters(posts, today)
+    seed_attendance(timezone.now())
     seed_leave_and_incidents(today)
+    attendance = Attendance.objects.filter(shift__starts_at__lte=timezone.now())
     stdout.write(
         f"duty_roster: {len(posts)} posts, {Shift.objects.count()} shifts ({created} new), "
+        f"{attendance.filter(checked_in_at__isnull=False).count()} check-ins "
+        f"({attendance.late().count()} late), {attendance.missed().count()} absent, "
         f"{LeaveReport.objects.count()} leave reports, {Incident.objects.count()} incidents"
     )

@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import timezone
 
-from duty_roster.models import Incident, Shift
+from duty_roster.models import Attendance, Incident, Shift
 
 
 def panels(user):
@@ -16,8 +16,9 @@ def panels(user):
             .order_by("starts_at")
             .first(),
             "unacknowledged": Incident.objects.visible_to(user).unacknowledged().count(),
-            "missed": Shift.objects.visible_to(user)
-            .filter(is_missed=True, starts_at__gte=now - datetime.timedelta(days=1))
+            "missed": Attendance.objects.visible_to(user)
+            .missed()
+            .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
             .count(),
         }
     ]

@@ -1,5 +1,7 @@
 """24-hour duty: posts, shifts, check-in, handovers, leaders' leave reports, incidents."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -133,12 +135,6 @@ class Shift(models.Model):
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="duty_shifts", verbose_name=_("duty officers")
     )
-    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    is_missed = models.BooleanField(_("check-in missed"), default=False)
     handover_note = models.TextField(_("handover note"), blank=True)
     handover_acknowledged_at = models.DateTimeField(
         _("handover acknowledged at"), null=True, blank=True, **BOUNDED
@@ -190,6 +186,139 @@ class Shift(models.Model):
     @property
     def people(self):
         return [self.leader, *self.officers.all()]
+
+    def sync_attendance(self):
+        """Give each person on the shift an attendance row, and nobody else one.
+
+        The leader and officers say who is rostered; Attendance records whether each
+        came. Called by every writer of leader or officers (services and the admin).
+        """
+        wanted = {self.leader_id: AttendanceRole.LEADER}
+        for officer_id in self.officers.values_list("pk", flat=True):
+            wanted.setdefault(officer_id, AttendanceRole.OFFICER)
+        rows = {row.person_id: row for row in Attendance.objects.filter(shift=self)}
+        Attendance.objects.filter(shift=self).exclude(person_id__in=wanted).delete()
+        for person_id, role in wanted.items():
+            row = rows.get(person_id)
+            if row is None:
+                Attendance.objects.create(shift=self, person_id=person_id, role=role)
+            elif row.role != role:
+                row.role = role
+                row.save(update_fields=["role"])
+
+
+class AttendanceRole(models.TextChoices):
+    LEADER = "leader", _("Leader on duty")
+    OFFICER = "officer", _("Duty officer")
+
+
+class AttendanceState(models.TextChoices):
+    EXPECTED = "expected", _("Not yet checked in")
+    ON_TIME = "on_time", _("On duty")
+    LATE = "late", _("Late")
+    MISSED = "missed", _("Absent from post")
+
+
+CHECK_IN_GRACE = datetime.timedelta(minutes=15)  # later than this after the start is late
+
+
+class AttendanceQuerySet(models.QuerySet):
+    """What the duty pages and the reminders ask of attendance; every method is one filter."""
+
+    def visible_to(self, user):
+        return self.filter(shift__in=Shift.objects.visible_to(user))
+
+    def of(self, person):
+        return self.filter(person=person)
+
+    def leaders(self):
+        return self.filter(role=AttendanceRole.LEADER)
+
+    def officers(self):
+        return self.filter(role=AttendanceRole.OFFICER)
+
+    def under_way(self, now):
+        return self.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+
+    def missed(self, *, since=None):
+        """脱岗: found absent by the scan and not checked in since (a late arrival is late)."""
+        missed = self.filter(missed_at__isnull=False, checked_in_at__isnull=True)
+        return missed if since is None else missed.filter(missed_at__gte=since)
+
+    def late(self):
+        return self.filter(checked_in_at__gt=F("shift__starts_at") + CHECK_IN_GRACE)
+
+    def present(self):
+        """Checked in and not yet out."""
+        return self.filter(checked_in_at__isnull=False, checked_out_at__isnull=True)
+
+    def due_to_be_missed(self, now):
+        """Not checked in, not yet marked, at a shift that started over the grace ago and
+        ended less than a day ago (older shifts are history, not an absence to act on)."""
+        return self.filter(
+            checked_in_at__isnull=True,
+            missed_at__isnull=True,
+            shift__starts_at__lte=now - CHECK_IN_GRACE,
+            shift__ends_at__gt=now - datetime.timedelta(days=1),
+        )
+
+
+class Attendance(models.Model):
+    """One person's presence on one shift: checked in, late, out, or absent (脱岗)."""
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("shift")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role on the shift"), max_length=8, choices=AttendanceRole.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, **BOUNDED)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True, **BOUNDED)
+    missed_at = models.DateTimeField(
+        _("found absent at"),
+        null=True,
+        blank=True,
+        help_text=_("When the scan found this person not checked in; kept after a late check-in."),
+        **BOUNDED,
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["shift", "role", "pk"]  # the leader first
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "person"], name="one_attendance_a_person"),
+            models.CheckConstraint(
+                condition=Q(checked_out_at__isnull=True)
+                | Q(checked_in_at__isnull=False, checked_out_at__gte=F("checked_in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+        indexes = [models.Index(fields=["missed_at"])]
+
+    def __str__(self):
+        return f"{self.shift} · {self.get_role_display()} {self.person}"
+
+    @property
+    def is_late(self):
+        return bool(
+            self.checked_in_at and self.checked_in_at > self.shift.starts_at + CHECK_IN_GRACE
+        )
+
+    @property
+    def state(self):
+        if self.checked_in_at:
+            return AttendanceState.LATE if self.is_late else AttendanceState.ON_TIME
+        return AttendanceState.MISSED if self.missed_at else AttendanceState.EXPECTED
+
+    def get_state_display(self):
+        return AttendanceState(self.state).label
 
 
 class DutyLogEntry(models.Model):

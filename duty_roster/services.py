@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duty_roster.models import (
+    Attendance,
+    AttendanceRole,
     DutyLogEntry,
     DutyPost,
     Incident,
@@ -168,6 +170,7 @@ def create_shift(*, post, starts_at, ends_at, leader, officers, user):
     )
     shift = insert_shift(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
     shift.officers.set(officers)
+    shift.sync_attendance()
     return shift
 
 
@@ -205,7 +208,7 @@ def generate_roster(
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
     lock_post(post)
     calendar = _holiday_calendar(first_day, days) if days_off_only else None
-    created = []
+    created, attendance = [], []
     for offset in range(days):
         day = first_day + datetime.timedelta(days=offset)
         if days_off_only and not is_day_off(day, calendar):
@@ -220,6 +223,12 @@ def generate_roster(
             shift = insert_shift(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
             shift.officers.set([officer])
             created.append(shift)
+            attendance.append(Attendance(shift=shift, person=leader, role=AttendanceRole.LEADER))
+            if officer.pk != leader.pk:
+                attendance.append(
+                    Attendance(shift=shift, person=officer, role=AttendanceRole.OFFICER)
+                )
+    Attendance.objects.bulk_create(attendance)
     return created
 
 
@@ -240,6 +249,8 @@ def request_swap(*, shift, user, replacement, reason):
         raise PermissionDenied
     if replacement.pk == user.pk:
         raise ValidationError({"replacement": _("Choose a colleague other than yourself.")})
+    if is_on_shift(replacement, shift):
+        raise ValidationError({"replacement": _("This colleague is already on the shift.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the swap.")})
     return SwapRequest.objects.create(
@@ -268,31 +279,54 @@ def decide_swap(*, swap, user, approve):
         raise ValidationError(_("This request has already been decided."))
     shift = swap.shift
     if approve:
-        clashes = busy_elsewhere([swap.replacement], shift.starts_at, shift.ends_at, shift.post)
-        if clashes:
-            raise ValidationError(
-                _("%(name)s is already on duty at %(post)s at that time.")
-                % {"name": swap.replacement.display_name, "post": clashes[0].post.name}
-            )
+        check_swap_still_possible(swap)
         if shift.leader_id == swap.requested_by_id:
             shift.leader = swap.replacement
             shift.save(update_fields=["leader"])
         else:
             shift.officers.remove(swap.requested_by)
             shift.officers.add(swap.replacement)
+        shift.sync_attendance()
     swap.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     swap.decided_by = user
     swap.save(update_fields=["status", "decided_by"])
     return swap
 
 
+def check_swap_still_possible(swap):
+    shift = swap.shift
+    if not is_on_shift(swap.requested_by, shift):
+        raise ValidationError(_("The requester is no longer on this shift."))
+    if is_on_shift(swap.replacement, shift):
+        raise ValidationError(_("This colleague is already on the shift."))
+    if shift.attendances.filter(person=swap.requested_by, checked_in_at__isnull=False).exists():
+        raise ValidationError(_("The requester has already checked in for this shift."))
+    clashes = busy_elsewhere([swap.replacement], shift.starts_at, shift.ends_at, shift.post)
+    if clashes:
+        raise ValidationError(
+            _("%(name)s is already on duty at %(post)s at that time.")
+            % {"name": swap.replacement.display_name, "post": clashes[0].post.name}
+        )
+
+
 # --- At the post -------------------------------------------------------------
 
 
-def check_in(*, shift, user, now=None):
-    now = now or timezone.now()
-    if not is_on_shift(user, shift):
+def own_attendance(shift, user):
+    """The user's attendance row on the shift, locked; PermissionDenied if not on it."""
+    row = Attendance.objects.select_for_update().filter(shift=shift, person=user).first()
+    if row is None:
         raise PermissionDenied
+    return row
+
+
+@transaction.atomic
+def check_in(*, shift, user, now=None):
+    """The user checks themself in: leader and officers each, 30 minutes before the start
+    until the end. After the grace they show as late; a person marked absent who arrives
+    is late, no longer absent."""
+    now = now or timezone.now()
+    attendance = own_attendance(shift, user)
     if (
         now < shift.starts_at - datetime.timedelta(minutes=CHECK_IN_EARLY_MINUTES)
         or now >= shift.ends_at
@@ -300,32 +334,27 @@ def check_in(*, shift, user, now=None):
         raise ValidationError(
             _("Check-in opens 30 minutes before the shift and closes when it ends.")
         )
-    if shift.checked_in_at is None:
-        shift.checked_in_at = now
-        shift.checked_in_by = user
-        shift.save(update_fields=["checked_in_at", "checked_in_by"])
-    return shift
+    if attendance.checked_in_at is None:
+        attendance.checked_in_at = now
+        attendance.save(update_fields=["checked_in_at"])
+    return attendance
 
 
+@transaction.atomic
 def check_out(*, shift, user, now=None):
-    if not is_on_shift(user, shift):
-        raise PermissionDenied
-    if shift.checked_in_at is None:
+    attendance = own_attendance(shift, user)
+    if attendance.checked_in_at is None:
         raise ValidationError(_("Check in before checking out."))
-    shift.checked_out_at = now or timezone.now()
-    shift.save(update_fields=["checked_out_at"])
-    return shift
+    if attendance.checked_out_at is None:
+        attendance.checked_out_at = max(now or timezone.now(), attendance.checked_in_at)
+        attendance.save(update_fields=["checked_out_at"])
+    return attendance
 
 
-def mark_missed_check_ins(*, now=None, grace_minutes=15):
-    """Shifts that started more than `grace_minutes` ago with nobody checked in: 脱岗."""
+def mark_missed_check_ins(*, now=None):
+    """People not checked in 15 minutes after their shift started: 脱岗. One UPDATE."""
     now = now or timezone.now()
-    return Shift.objects.filter(
-        checked_in_at__isnull=True,
-        is_missed=False,
-        starts_at__lte=now - datetime.timedelta(minutes=grace_minutes),
-        ends_at__gt=now - datetime.timedelta(days=1),
-    ).update(is_missed=True)
+    return Attendance.objects.due_to_be_missed(now).update(missed_at=now)
 
 
 def add_log_entry(*, shift, user, kind, text, at=None):

@@ -25,6 +25,7 @@ from duty_roster.forms import (
     SwapForm,
 )
 from duty_roster.models import (
+    Attendance,
     Incident,
     LeaveReport,
     RequestStatus,
@@ -45,18 +46,25 @@ def _shifts_with_people():
     )
 
 
+def _shifts_with_attendance():
+    """Shifts with each person's attendance (the leader's first), for pages showing who came."""
+    return Shift.objects.select_related("post").prefetch_related(
+        Prefetch("attendances", queryset=Attendance.objects.select_related("person"))
+    )
+
+
 @login_required
 def index(request):
     user, now = request.user, timezone.now()
-    visible = _shifts_with_people().visible_to(user)
     context = {
-        "my_shifts": _shifts_with_people()
+        "my_shifts": _shifts_with_attendance()
         .involving(user)
         .filter(ends_at__gt=now)
         .order_by("starts_at")[:10],
-        "on_duty_now": visible.filter(starts_at__lte=now, ends_at__gt=now).order_by(
-            "post__kind", "post__name"
-        ),
+        "on_duty_now": _shifts_with_attendance()
+        .visible_to(user)
+        .filter(starts_at__lte=now, ends_at__gt=now)
+        .order_by("post__kind", "post__name"),
         "posts": services.posts_for(user),
         "incident_queue": Incident.objects.visible_to(user)
         .in_service_years()
@@ -76,7 +84,11 @@ def index(request):
         "leave_to_decide": LeaveReport.objects.filter(
             approver=user, status=RequestStatus.PENDING
         ).select_related("leader"),
-        "missed": visible.filter(is_missed=True, ends_at__gt=now - datetime.timedelta(days=1)),
+        "missed": Attendance.objects.visible_to(user)
+        .missed()
+        .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
+        .select_related("shift__post", "person")
+        .order_by("shift__post__name", "role")[:50],
     }
     return render(request, "duty_roster/index.html", context)
 
@@ -102,7 +114,7 @@ def roster(request, pk, shift_form=None, generate_form=None):
     post = _post_for(request, pk)
     first, start, end = _period(request)
     shifts = list(
-        _shifts_with_people().filter(post=post).overlapping(start, end).order_by("starts_at")
+        _shifts_with_attendance().filter(post=post).overlapping(start, end).order_by("starts_at")
     )
     gaps, overlaps = services.coverage(post, start, end)
     rows = sorted(
@@ -188,7 +200,7 @@ def roster_xlsx(request, pk):
 
 
 def _shift_for(request, pk):
-    return get_object_or_404(_shifts_with_people().visible_to(request.user), pk=pk)
+    return get_object_or_404(_shifts_with_attendance().visible_to(request.user), pk=pk)
 
 
 def _shift_form(action, request, shift, data=None):
@@ -225,6 +237,9 @@ def shift_detail(request, pk, forms=None):
             and shift.handover_note
             and not shift.handover_acknowledged_at
             and services.is_on_shift(request.user, following)
+        ),
+        "my_attendance": next(
+            (row for row in shift.attendances.all() if row.person_id == request.user.pk), None
         ),
         "log_entries": shift.log_entries.select_related("author"),
         **{

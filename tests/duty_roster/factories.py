@@ -37,3 +37,5 @@ class ShiftFactory(factory.django.DjangoModelFactory):
     def officers(self, create, extracted, **kwargs):
         if create and extracted:
             self.officers.set(extracted)
+        if create:
+            self.sync_attendance()  # as the services do: a row for each person on the shift

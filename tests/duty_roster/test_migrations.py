@@ -6,7 +6,15 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from duty_roster.models import Holiday, Incident, LeaveReport, Shift
+from duty_roster.models import (
+    Attendance,
+    AttendanceRole,
+    AttendanceState,
+    Holiday,
+    Incident,
+    LeaveReport,
+    Shift,
+)
 from tests.duty_roster.factories import SHANGHAI, at
 
 BEFORE_REPAIRS = [("duty_roster", "0002_shift_no_overlap_postgresql")]
@@ -79,3 +87,46 @@ def test_rows_the_new_constraints_refuse_are_repaired_first(township1, officer, 
     assert leave.status == "rejected" and leave.ends_at.year < 2100
     assert not Shift.objects.exists()
     assert not Holiday.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shift_check_ins_move_to_each_persons_attendance(township1, officer, town1, inst1):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    try:
+        old = migrate_to([("duty_roster", "0006_attendance")])
+        post = old.get_model("duty_roster", "DutyPost").objects.create(
+            name="羊册镇值班室", kind="township", township_id=township1.pk, phone="0396-7921110"
+        )
+        shift_model = old.get_model("duty_roster", "Shift")
+        checked_in = shift_model.objects.create(
+            post=post,
+            starts_at=at(10, 8),
+            ends_at=at(10, 20),
+            leader_id=officer.pk,
+            checked_in_at=at(10, 8, 40),
+            checked_out_at=at(10, 20),
+            checked_in_by_id=town1.pk,
+            is_missed=True,
+        )
+        checked_in.officers.set([town1.pk, inst1.pk])
+        nobody = shift_model.objects.create(
+            post=post, starts_at=at(10, 20), ends_at=at(11, 8), leader_id=town1.pk, is_missed=False
+        )
+        nobody.officers.set([town1.pk])
+        migrate_to(latest)
+    finally:
+        migrate_to(latest)
+    rows = {(a.shift_id, a.person_id): a for a in Attendance.objects.select_related("shift")}
+    assert set(rows) == {
+        (checked_in.pk, officer.pk),
+        (checked_in.pk, town1.pk),
+        (checked_in.pk, inst1.pk),
+        (nobody.pk, town1.pk),
+    }
+    clerk = rows[checked_in.pk, town1.pk]
+    assert (clerk.checked_in_at, clerk.checked_out_at) == (at(10, 8, 40), at(10, 20))
+    assert clerk.state == AttendanceState.LATE
+    assert rows[checked_in.pk, officer.pk].state == AttendanceState.MISSED
+    assert rows[checked_in.pk, officer.pk].role == AttendanceRole.LEADER
+    assert rows[nobody.pk, town1.pk].role == AttendanceRole.LEADER
+    assert rows[nobody.pk, town1.pk].state == AttendanceState.EXPECTED

@@ -66,8 +66,7 @@ def test_duty_officer_checks_in_from_the_shift_page(client_for, town1, shifts):
             reverse("duty_roster:shift_action", args=[shifts[0].pk, "check_in"])
         )
     assert response.status_code == 302
-    shifts[0].refresh_from_db()
-    assert shifts[0].checked_in_at is not None
+    assert shifts[0].attendances.get(person=town1).checked_in_at is not None
 
 
 def test_adding_an_overlapping_shift_shows_the_error_beside_the_field(
@@ -143,3 +142,31 @@ def test_roster_page_runs_the_same_queries_however_many_shifts(
     # Includes the people pickers of the two roster forms a bureau officer sees.
     with django_assert_num_queries(15):
         client.get(reverse("duty_roster:roster", args=[post.pk]), {"from": "2027-02-10"})
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_duty_page_runs_the_same_queries_however_many_shifts_and_people(
+    client_for, officer, township1, count, django_assert_num_queries
+):
+    import time_machine
+
+    from duty_roster import services
+
+    for _ in range(count):
+        people = TownshipStaffFactory.create_batch(3, township=township1)
+        shift = ShiftFactory(
+            post=DutyPostFactory(township=township1),
+            starts_at=at(10, 8),
+            ends_at=at(10, 20),
+            leader=people[0],
+            officers=people[1:],
+        )
+        ShiftFactory(post=shift.post, starts_at=at(10, 20), ends_at=at(11, 8), leader=officer)
+    services.mark_missed_check_ins(now=at(10, 8, 20))
+    with time_machine.travel(at(10, 9)):
+        client = client_for(officer)
+        # Request savepoints, session and user; my shifts and their attendance; on duty now
+        # and its attendance; posts; incidents; swaps to accept and approve; leave to
+        # decide; absent people; the idle-timeout session save.
+        with django_assert_num_queries(17):
+            client.get(reverse("duty_roster:index"))

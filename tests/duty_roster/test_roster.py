@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from duty_roster import services
-from duty_roster.models import Shift
+from duty_roster.models import Attendance, Shift
 from tests.duty_roster.factories import SHANGHAI, DutyPostFactory, ShiftFactory, at
 from tests.factories import TownshipStaffFactory, UserFactory
 
@@ -178,9 +178,7 @@ def test_missed_check_in_is_marked(post, people):
     with time_machine.travel(at(10, 21)):
         services.check_in(shift=done, user=people[1])
         assert services.mark_missed_check_ins() == 1
-    late.refresh_from_db()
-    done.refresh_from_db()
-    assert late.is_missed and not done.is_missed
+    assert [row.shift for row in Attendance.objects.missed()] == [late]
 
 
 def test_check_in_only_for_people_on_the_shift_and_in_its_window(post, people):

@@ -96,7 +96,7 @@ def test_person_on_the_shift_checks_in_and_out(client_for, officer_on_duty, shif
     with time_machine.travel(at(10, 19, 55)):  # a new login: sessions end after 30 idle minutes
         assert act(client_for(officer_on_duty), shift, "check_out").url == shift_page
         page = client_for(officer_on_duty).get(shift_page).content.decode()
-    assert "已到岗" in page and "已离岗" in page
+    assert "在岗 07:50" in page and "已离岗 19:55" in page
 
 
 def test_check_in_outside_its_window_is_refused_with_a_message(client_for, officer_on_duty, shift):

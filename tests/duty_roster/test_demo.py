@@ -1,0 +1,24 @@
+"""The demo county's duty: people present, late and absent on the shifts under way."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from duty_roster.models import Attendance, AttendanceState
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", "--password", "demo-pass-x1", stdout=io.StringIO())
+
+
+def test_demo_shows_people_present_late_and_absent_whatever_the_hour(seeded):
+    # The roster starts yesterday, so shifts are under way at any hour the demo is seeded.
+    started = Attendance.objects.filter(shift__starts_at__lte=timezone.now()).select_related(
+        "shift"
+    )
+    states = {row.state for row in started}
+    assert {AttendanceState.ON_TIME, AttendanceState.LATE, AttendanceState.MISSED} <= states
+    assert Attendance.objects.missed().leaders().exists()
