@@ -298,6 +298,17 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
         return filter_visible(self, user, township_path="person__township", institution_path=None)
 
+    def waiting_for(self, user):
+        """What the user may decide next: the township reviews what a colleague filed, the
+        bureau approves what the township reviewed."""
+        if user.is_county_wide:
+            return self.visible_to(user).filter(status=ApplicationStatus.REVIEWED)
+        return (
+            self.visible_to(user)
+            .filter(status=ApplicationStatus.SUBMITTED)
+            .exclude(filed_by_id=user.pk)
+        )
+
 
 class Application(models.Model):
     person = models.ForeignKey(

@@ -56,13 +56,12 @@ def _redirect_back(request, default):
 def index(request):
     user = request.user
     _require_relief_role(user)
-    applications = Application.objects.visible_to(user).select_related("person", "programme")
-    waiting = ApplicationStatus.REVIEWED if user.is_county_wide else ApplicationStatus.SUBMITTED
+    waiting = Application.objects.waiting_for(user).select_related("person", "programme")
     context = {
         "overdue": Person.objects.visible_to(user)
         .overdue_for_visit()
         .select_related("township")[:30],
-        "waiting": applications.filter(status=waiting)[:30],
+        "waiting": waiting[:30],
         "batches": DisbursementBatch.objects.select_related("programme")[:12]
         if user.is_county_wide
         else [],

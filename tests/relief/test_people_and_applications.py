@@ -153,3 +153,22 @@ def test_another_township_cannot_file_for_a_person(town2, person):
             amount=Decimal(100),
             reason="x",
         )
+
+
+def test_a_clerk_is_not_asked_to_review_what_they_filed(application, reviewer):
+    from relief.models import Application
+
+    assert not Application.objects.waiting_for(application.filed_by).exists()
+    assert list(Application.objects.waiting_for(reviewer)) == [application]
+
+
+def test_the_applications_page_offers_the_review_only_to_a_colleague(
+    client_for, application, reviewer
+):
+    from django.urls import reverse
+
+    review = reverse("relief:application_action", args=[application.pk, "review"])
+    mine = client_for(application.filed_by).get(reverse("relief:applications"))
+    assert review not in mine.content.decode()
+    theirs = client_for(reviewer).get(reverse("relief:applications"))
+    assert review in theirs.content.decode()
