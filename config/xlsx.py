@@ -3,7 +3,9 @@
 Workbooks are written in openpyxl's write-only mode (rows go straight to the
 file, so memory stays flat for long ledgers) and every text cell is guarded
 against formula injection: a value that a spreadsheet would run as a formula
-(starting with = + - @, or a tab/carriage return) is written as text.
+(starting with = + - @, or a tab/carriage return) is written as text. Control
+characters that XML cannot hold (NUL and friends, which a pasted text may carry)
+are dropped rather than failing the whole download.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +34,7 @@ def safe_cell_value(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, bool | int | float | Decimal | datetime.date | datetime.time):
         return value
-    text = str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text

@@ -55,3 +55,9 @@ def test_download_is_an_xlsx_attachment():
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert load_workbook(io.BytesIO(content))["值班表"]["A2"].value == "2027-02-10"
+
+
+def test_control_characters_are_dropped_instead_of_failing_the_download():
+    workbook = read_back([("台账", ["内容"], [["疏散\x00通道\x1b堵塞"], ["\x0b=1+1"]], None)])
+    values = [row[0].value for row in workbook["台账"].iter_rows(min_row=2)]
+    assert values == ["疏散通道堵塞", "'=1+1"]
