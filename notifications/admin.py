@@ -18,6 +18,7 @@ class RuleAdmin(admin.ModelAdmin):
     ]
     list_editable = ["is_enabled", "lead_days", "after_minutes", "repeat_minutes"]
     readonly_fields = ["code"]
+    filter_horizontal = ["contacts"]
 
     def has_add_permission(self, request):
         return False  # rules are code; the table only tunes them

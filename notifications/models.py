@@ -53,6 +53,16 @@ class Rule(models.Model):
         blank=True,
         help_text=_("Empty: once. Escalations step up the chain at this pace."),
     )
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("top of the chain"),
+        help_text=_(
+            "Who an escalation reaches last and keeps reaching until someone acts "
+            "(e.g. the bureau director). Empty: every bureau officer."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -11,14 +11,14 @@ from notifications import rules, services
 
 @shared_task(name="notifications.scan_urgent", acks_late=True)
 def scan_urgent():
-    """Every minute: the rules that cannot wait (major hazards, incidents, missed check-ins)."""
-    return rules.run(urgent=True)
+    """Every minute: the rules that cannot wait (major hazards, incidents, absences, shifts)."""
+    return rules.run(frequent=True)
 
 
 @shared_task(name="notifications.scan_routine", acks_late=True)
 def scan_routine():
     """Every ten minutes: reminders, overdue lists and the other daily rules."""
-    return rules.run(urgent=False)
+    return rules.run(frequent=False)
 
 
 @shared_task(name="notifications.deliver", acks_late=True)

@@ -41,8 +41,8 @@ def test_a_major_hazard_tells_the_township_every_officer_and_the_robots_once(
     bureau_robot = WebhookFactory(township=None)
     WebhookFactory(township=town2.township)  # another township's robot hears nothing
     HazardFactory(institution=institution1, severity=Severity.MAJOR)
-    rules.run(urgent=True)
-    rules.run(urgent=True)
+    rules.run(frequent=True)
+    rules.run(frequent=True)
     assert recipients("major-hazard-raised") == {"town1", "officer", "admin"}
     robots = set(
         Notification.objects.filter(webhook__isnull=False).values_list("webhook", flat=True)
@@ -53,7 +53,7 @@ def test_a_major_hazard_tells_the_township_every_officer_and_the_robots_once(
 
 def test_a_general_hazard_is_not_urgent(clock, institution1, town1):
     HazardFactory(institution=institution1, severity=Severity.GENERAL)
-    rules.run(urgent=True)
+    rules.run(frequent=True)
     assert not Notification.objects.exists()
 
 
@@ -61,13 +61,13 @@ def test_a_hazard_deadline_is_announced_three_days_ahead_and_on_the_day(clock, i
     staff = InstitutionStaffFactory(institution=institution1, username="inst1")
     today = timezone.localdate()
     hazard = HazardFactory(institution=institution1, deadline=today + datetime.timedelta(days=3))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert recipients("hazard-deadline-near") == {"town1", "inst1"}
     clock.shift(datetime.timedelta(days=1))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="hazard-deadline-near").count() == 2
     clock.shift(datetime.timedelta(days=2))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="hazard-deadline-near").count() == 4
     titles = set(Notification.objects.filter(recipient=staff).values_list("title", flat=True))
     assert titles == {f"{institution1.name}有隐患3天后到期", f"{institution1.name}有隐患今天到期"}
@@ -80,16 +80,16 @@ def test_an_overdue_hazard_reminds_the_township_daily_until_it_is_closed(
     hazard = HazardFactory(
         institution=institution1, deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
-    rules.run(urgent=False)
-    rules.run(urgent=False)
+    rules.run(frequent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="hazard-overdue").count() == 1
     clock.shift(datetime.timedelta(days=1))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="hazard-overdue").count() == 2
     hazard.status = HazardStatus.CLOSED
     hazard.save()
     clock.shift(datetime.timedelta(days=1))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="hazard-overdue").count() == 2
 
 
@@ -97,7 +97,7 @@ def test_a_switched_off_rule_sends_nothing(clock, institution1, town1):
     rules.ensure_rules()
     Rule.objects.filter(code="hazard-overdue").update(is_enabled=False)
     HazardFactory(institution=institution1, deadline=timezone.localdate() - datetime.timedelta(3))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert not Notification.objects.filter(rule="hazard-overdue").exists()
 
 
@@ -105,7 +105,7 @@ def test_an_admin_changes_how_many_days_ahead(clock, institution1, town1):
     rules.ensure_rules()
     Rule.objects.filter(code="hazard-deadline-near").update(lead_days=5)
     HazardFactory(institution=institution1, deadline=timezone.localdate() + datetime.timedelta(5))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert recipients("hazard-deadline-near") == {"town1"}
 
 
@@ -122,7 +122,7 @@ def test_an_inspection_due_soon_goes_to_whoever_must_do_it(
         level=level,
         due_on=timezone.localdate() + datetime.timedelta(days=3),
     )
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert recipients("inspection-due-soon") == expected
 
 
@@ -135,12 +135,12 @@ def test_an_overdue_inspection_tells_the_inspector_and_the_township_daily(
         level=Level.SELF,
         due_on=timezone.localdate() - datetime.timedelta(days=1),
     )
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert recipients("inspection-overdue") == {"inst1", "town1"}
     inspection.status = "submitted"
     inspection.save()
     clock.shift(datetime.timedelta(days=1))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert Notification.objects.filter(rule="inspection-overdue").count() == 2
 
 
@@ -156,7 +156,7 @@ def test_waiting_applications_are_counted_for_the_township_without_names(
     Application.objects.filter(pk=application.pk).update(
         filed_at=timezone.now() - datetime.timedelta(days=4)
     )
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     notes = Notification.objects.filter(rule="relief-application-waiting")
     assert {n.recipient.username for n in notes} >= {"town1"}
     assert all("张三" not in n.title + n.body for n in notes)
@@ -198,7 +198,7 @@ def test_a_scan_takes_the_same_queries_for_few_and_many_hazards(
 def test_the_morning_digest_counts_yesterdays_unread_messages(clock, institution1, town1):
     HazardFactory(institution=institution1, deadline=timezone.localdate() - datetime.timedelta(1))
     HazardFactory(institution=institution1, deadline=timezone.localdate() - datetime.timedelta(2))
-    rules.run(urgent=False)
+    rules.run(frequent=False)
     assert rules.send_digests() == 1
     assert rules.send_digests() == 0
     digest = Notification.objects.get(rule="digest")

@@ -1,0 +1,36 @@
+"""Rules on relief: counts per township only, never a name of a person in difficulty."""
+
+import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from notifications.rules.base import to_people
+
+# --- Relief ------------------------------------------------------------------
+
+
+def application_waiting(rule, scan):
+    """Applications waiting at the township review longer than the rule allows.
+
+    Counts per township only: no name of a person in difficulty leaves the system.
+    """
+    from relief.models import Application, ApplicationStatus
+
+    since = scan.now - datetime.timedelta(days=rule.lead_days or 0)
+    waiting = (
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED, filed_at__lt=since)
+        .values("person__township_id")
+        .annotate(n=Count("pk"))
+    )
+    url = reverse("relief:applications") + "?status=submitted"
+    for row in waiting:
+        township = row["person__township_id"]
+        yield from to_people(
+            f"{rule.code}:t{township}:{scan.today:%Y%m%d}",
+            scan.township_staff[township],
+            title=_("%(count)d relief applications have waited more than %(days)d days for review")
+            % {"count": row["n"], "days": rule.lead_days or 0},
+            url=url,
+        )
