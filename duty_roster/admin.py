@@ -9,6 +9,7 @@ from duty_roster.models import (
     Holiday,
     Incident,
     IncidentUpdate,
+    LeaveApprover,
     LeaveReport,
     Shift,
     SwapRequest,
@@ -96,9 +97,22 @@ class SwapRequestAdmin(admin.ModelAdmin):
 
 @admin.register(LeaveReport)
 class LeaveReportAdmin(SimpleHistoryAdmin):
-    list_display = ["leader", "destination", "starts_at", "ends_at", "approver", "status"]
+    list_display = ["person", "destination", "starts_at", "ends_at", "approver", "status"]
     list_filter = ["status"]
-    raw_id_fields = ["leader", "approver"]
+    list_select_related = ["person", "approver"]
+    raw_id_fields = ["person", "approver"]
+
+
+@admin.register(LeaveApprover)
+class LeaveApproverAdmin(admin.ModelAdmin):
+    """The list of who may approve whose leave: the bureau's leaders for the county, a
+    leader in charge for each township."""
+
+    list_display = ["user", "title", "township", "is_active"]
+    list_filter = ["is_active", "township"]
+    list_select_related = ["user", "township"]
+    raw_id_fields = ["user"]
+    search_fields = ["user__full_name", "user__username", "title"]
 
 
 class UpdateInline(admin.TabularInline):

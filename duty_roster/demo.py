@@ -19,6 +19,7 @@ from duty_roster.models import (
     DutyPost,
     Holiday,
     Incident,
+    LeaveApprover,
     LeaveReport,
     PostKind,
     Shift,
@@ -164,6 +165,31 @@ def seed_rosters(posts, today):
     return created
 
 
+def seed_leave_approvers():
+    """The bureau officer approves anyone's leave; each township's leader in charge (the
+    demo clerks town1 and town2 for theirs, the centre's leader elsewhere) its own."""
+    officer = User.objects.get(username="officer")
+    LeaveApprover.objects.get_or_create(
+        user=officer, township=None, defaults={"title": "县民政局分管领导"}
+    )
+    for township in Township.objects.all():
+        demo = {"羊册镇": "town1", "马谷田镇": "town2"}.get(township.name)
+        approver = (
+            User.objects.get(username=demo)
+            if demo
+            else User.objects.filter(
+                username__endswith="lead",
+                role=Role.TOWNSHIP_STAFF,
+                township=township,
+                is_active=True,
+            ).first()
+        )
+        if approver is not None:
+            LeaveApprover.objects.get_or_create(
+                user=approver, township=township, defaults={"title": "镇分管领导"}
+            )
+
+
 def seed_leave_and_incidents(today):
     officer = User.objects.get(username="officer")
     town1 = User.objects.get(username="town1")
@@ -175,7 +201,7 @@ def seed_leave_and_incidents(today):
             today + datetime.timedelta(days=20), datetime.time(9), tzinfo=zone
         )
         services.file_leave(
-            leader=leader,
+            person=leader,
             destination="郑州市",
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=30),
@@ -184,13 +210,22 @@ def seed_leave_and_incidents(today):
             approver=officer,
         )
         services.file_leave(
-            leader=town1,
+            person=town1,
             destination="驻马店市",
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=8),
             reason="到市局汇报节日安全工作",
             contact="13903965678",
             approver=officer,
+        )
+        services.file_leave(
+            person=inst1,
+            destination="泌阳县人民医院",
+            starts_at=start + datetime.timedelta(days=1),
+            ends_at=start + datetime.timedelta(days=1, hours=4),
+            reason="陪同住院老人复查",
+            contact="13903969012",
+            approver=town1,
         )
     if not Incident.objects.exists():
         institution = Institution.objects.get(name="羊册镇敬老院")
@@ -260,11 +295,13 @@ def seed(*, password, stdout):
     posts = seed_posts()
     created = seed_rosters(posts, today)
     seed_attendance(timezone.now())
+    seed_leave_approvers()
     seed_leave_and_incidents(today)
     attendance = Attendance.objects.filter(shift__starts_at__lte=timezone.now())
     stdout.write(
         f"duty_roster: {len(posts)} posts, {Shift.objects.count()} shifts ({created} new), "
         f"{attendance.filter(checked_in_at__isnull=False).count()} check-ins "
         f"({attendance.late().count()} late), {attendance.missed().count()} absent, "
+        f"{LeaveApprover.objects.count()} leave approvers, "
         f"{LeaveReport.objects.count()} leave reports, {Incident.objects.count()} incidents"
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
-from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity
+from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
 from duty_roster.validators import (
     FIRST_DAY,
     LAST_DAY,
@@ -172,18 +172,13 @@ class LeaveForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Leaders report to the bureau or to a colleague they work with.
-        from django.db.models import Q
-
-        users = get_user_model().objects
-        self.fields["approver"].queryset = (
-            _people()
-            .filter(
-                Q(role__in=["bureau_officer", "admin"])
-                | Q(pk__in=users.visible_to(user).values("pk"))
+        approvers = LeaveApprover.objects.approvers_for(user)
+        self.fields["approver"].queryset = approvers
+        if not approvers.exists():
+            self.fields["approver"].help_text = _(
+                "Nobody is set up to approve your leave yet: ask the administrator to add "
+                "your approver (leave approvers)."
             )
-            .exclude(pk=user.pk)
-        )
 
     def clean_contact(self):
         from institutions.validators import normalize_phone, validate_phone

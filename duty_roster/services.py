@@ -22,6 +22,7 @@ from duty_roster.models import (
     DutyPost,
     Incident,
     IncidentUpdate,
+    LeaveApprover,
     LeaveReport,
     RequestStatus,
     Shift,
@@ -33,6 +34,7 @@ from duty_roster.validators import (
     OUT_OF_SERVICE_YEARS,
     in_service_years,
 )
+from institutions.models import User
 from institutions.scoping import can_see_institution
 
 CHECK_IN_EARLY_MINUTES = 30
@@ -127,8 +129,40 @@ def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
                 "names": "、".join(sorted(wanted[pk].display_name for pk in busy)),
                 "post": clashes[0].post.name,
             }
+        for field, people in (("leader", [leader]), ("officers", officers)):
+            away = on_leave(people, starts_at, ends_at)
+            if away:
+                errors.setdefault(field, away_message(away))
     if errors:
         raise ValidationError(errors)
+
+
+def on_leave(people, starts_at, ends_at):
+    """Approved leave reports of any of these people that overlap the time."""
+    return list(
+        LeaveReport.objects.approved()
+        .overlapping(starts_at, ends_at)
+        .filter(person__in=[person.pk for person in people])
+        .select_related("person")
+        .order_by("starts_at")
+    )
+
+
+def away_message(leaves):
+    first = leaves[0]
+    return _("%(names)s on approved leave at that time (%(where)s, from %(start)s).") % {
+        "names": "、".join(sorted({leave.person.display_name for leave in leaves})),
+        "where": first.destination,
+        "start": f"{timezone.localtime(first.starts_at):%m-%d %H:%M}",
+    }
+
+
+def lock_people(people):
+    """Serialise rostering and leave approval for these people: each side checks the
+    other's rows after taking the lock, so neither can slip in between (ids in order,
+    so two writers never wait for each other in a circle)."""
+    ids = sorted({person.pk for person in people})
+    list(User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))
 
 
 def lock_post(post):
@@ -165,6 +199,7 @@ def create_shift(*, post, starts_at, ends_at, leader, officers, user):
     if not can_manage_post(user, post):
         raise PermissionDenied
     lock_post(post)
+    lock_people([leader, *officers])
     validate_shift(
         post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=officers
     )
@@ -207,6 +242,7 @@ def generate_roster(
     zone = local_zone()
     officer_cycle, leader_cycle = itertools.cycle(officers), itertools.cycle(leaders)
     lock_post(post)
+    lock_people([*officers, *leaders])
     calendar = _holiday_calendar(first_day, days) if days_off_only else None
     created, attendance = [], []
     for offset in range(days):
@@ -251,6 +287,9 @@ def request_swap(*, shift, user, replacement, reason):
         raise ValidationError({"replacement": _("Choose a colleague other than yourself.")})
     if is_on_shift(replacement, shift):
         raise ValidationError({"replacement": _("This colleague is already on the shift.")})
+    away = on_leave([replacement], shift.starts_at, shift.ends_at)
+    if away:
+        raise ValidationError({"replacement": away_message(away)})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the swap.")})
     return SwapRequest.objects.create(
@@ -279,6 +318,7 @@ def decide_swap(*, swap, user, approve):
         raise ValidationError(_("This request has already been decided."))
     shift = swap.shift
     if approve:
+        lock_people([swap.replacement])
         check_swap_still_possible(swap)
         if shift.leader_id == swap.requested_by_id:
             shift.leader = swap.replacement
@@ -307,6 +347,9 @@ def check_swap_still_possible(swap):
             _("%(name)s is already on duty at %(post)s at that time.")
             % {"name": swap.replacement.display_name, "post": clashes[0].post.name}
         )
+    away = on_leave([swap.replacement], shift.starts_at, shift.ends_at)
+    if away:
+        raise ValidationError(away_message(away))
 
 
 # --- At the post -------------------------------------------------------------
@@ -399,12 +442,16 @@ def acknowledge_handover(*, shift, user, now=None):
 # --- Leaders' leave reports ------------------------------------------------
 
 
-def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, approver):
+def file_leave(*, person, destination, starts_at, ends_at, reason, contact, approver):
     errors = {}
     if approver is None:
         errors["approver"] = _("Choose who approves this leave.")
-    elif approver.pk == leader.pk:
+    elif approver.pk == person.pk:
         errors["approver"] = _("You cannot approve your own leave.")
+    elif not LeaveApprover.objects.may_approve(approver, person):
+        errors["approver"] = _(
+            "%(name)s is not on the list of those who approve your leave; choose another."
+        ) % {"name": approver.display_name}
     now = timezone.now()
     if not in_service_years(starts_at):
         errors["starts_at"] = OUT_OF_SERVICE_YEARS
@@ -425,7 +472,7 @@ def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, appr
     if errors:
         raise ValidationError(errors)
     return LeaveReport.objects.create(
-        leader=leader,
+        person=person,
         destination=destination,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -437,20 +484,25 @@ def file_leave(*, leader, destination, starts_at, ends_at, reason, contact, appr
 
 @transaction.atomic
 def decide_leave(*, leave, user, approve, now=None):
-    leave = LeaveReport.objects.select_for_update().get(pk=leave.pk)
+    leave = LeaveReport.objects.select_for_update().select_related("person").get(pk=leave.pk)
     if user.pk != leave.approver_id:
         raise PermissionDenied
     if leave.status != RequestStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if approve:
-        uncovered = list(leave.led_shifts_during().select_related("post"))
+        if not LeaveApprover.objects.may_approve(user, leave.person):
+            raise ValidationError(
+                _("You are no longer on the list of those who approve this leave.")
+            )
+        lock_people([leave.person])
+        uncovered = list(leave.shifts_during().select_related("post").order_by("starts_at"))
         if uncovered:
             raise ValidationError(
                 _(
-                    "%(name)s leads %(count)d shifts in that time (first: %(shift)s); swap them to another leader before approving."
+                    "%(name)s is on %(count)d shifts in that time (first: %(shift)s); swap them to someone else before approving."
                 )
                 % {
-                    "name": leave.leader.display_name,
+                    "name": leave.person.display_name,
                     "count": len(uncovered),
                     "shift": uncovered[0],
                 }

@@ -83,7 +83,7 @@ def index(request):
         ),
         "leave_to_decide": LeaveReport.objects.filter(
             approver=user, status=RequestStatus.PENDING
-        ).select_related("leader"),
+        ).select_related("person"),
         "missed": Attendance.objects.visible_to(user)
         .missed()
         .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
@@ -298,7 +298,7 @@ def leave_list(request):
     form = LeaveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.file_leave(leader=request.user, **form.cleaned_data)
+            services.file_leave(person=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -307,7 +307,7 @@ def leave_list(request):
     leaves = (
         LeaveReport.objects.visible_to(request.user)
         .in_service_years()
-        .select_related("leader", "approver")[:50]
+        .select_related("person", "approver")[:50]
     )
     return render(request, "duty_roster/leave.html", {"form": form, "leaves": leaves})
 

@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from tests.duty_roster.factories import at
+from tests.duty_roster.factories import LeaveApproverFactory, at
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +12,10 @@ def _spring_festival_2027():
     # incident not years back), so the tests' February 2027 must stay "near today".
     with time_machine.travel(at(1, 9), tick=True):
         yield
+
+
+@pytest.fixture
+def county_approver(officer):
+    """The bureau officer on the leave approver list, for everyone's leave."""
+    LeaveApproverFactory(user=officer)
+    return officer

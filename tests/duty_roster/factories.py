@@ -3,8 +3,8 @@ import zoneinfo
 
 import factory
 
-from duty_roster.models import DutyPost, PostKind, Shift
-from tests.factories import TownshipFactory
+from duty_roster.models import DutyPost, LeaveApprover, PostKind, Shift
+from tests.factories import TownshipFactory, UserFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -39,3 +39,14 @@ class ShiftFactory(factory.django.DjangoModelFactory):
             self.officers.set(extracted)
         if create:
             self.sync_attendance()  # as the services do: a row for each person on the shift
+
+
+class LeaveApproverFactory(factory.django.DjangoModelFactory):
+    """A county-wide approver unless given a township."""
+
+    class Meta:
+        model = LeaveApprover
+
+    user = factory.SubFactory(UserFactory, full_name="局领导")
+    township = None
+    title = "分管领导"

@@ -82,18 +82,18 @@ def test_non_numeric_or_unknown_people_on_a_shift_are_form_errors(
 
 @pytest.mark.parametrize("decision", ["maybe", "", "APPROVE", "approve\x00"])
 def test_a_leave_decision_other_than_approve_or_reject_is_a_400_and_decides_nothing(
-    client_for, town1, officer, decision
+    client_for, town1, county_approver, decision
 ):
     leave = services.file_leave(
-        leader=town1,
+        person=town1,
         destination="郑州",
         starts_at=at(12, 9),
         ends_at=at(12, 18),
         reason="开会",
         contact="13903960001",
-        approver=officer,
+        approver=county_approver,
     )
-    response = client_for(officer).post(
+    response = client_for(county_approver).post(
         reverse("duty_roster:decide_leave", args=[leave.pk]), {"decision": decision}
     )
     assert response.status_code == 400
@@ -101,17 +101,19 @@ def test_a_leave_decision_other_than_approve_or_reject_is_a_400_and_decides_noth
     assert leave.status == RequestStatus.PENDING
 
 
-def test_a_leave_decision_missing_altogether_is_a_400(client_for, town1, officer):
+def test_a_leave_decision_missing_altogether_is_a_400(client_for, town1, county_approver):
     leave = services.file_leave(
-        leader=town1,
+        person=town1,
         destination="郑州",
         starts_at=at(12, 9),
         ends_at=at(12, 18),
         reason="开会",
         contact="13903960001",
-        approver=officer,
+        approver=county_approver,
     )
-    response = client_for(officer).post(reverse("duty_roster:decide_leave", args=[leave.pk]))
+    response = client_for(county_approver).post(
+        reverse("duty_roster:decide_leave", args=[leave.pk])
+    )
     assert response.status_code == 400
     assert LeaveReport.objects.get().status == RequestStatus.PENDING
 

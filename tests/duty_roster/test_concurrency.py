@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 
 from duty_roster import services
 from duty_roster.models import Shift
-from tests.duty_roster.factories import DutyPostFactory, at
+from tests.duty_roster.factories import DutyPostFactory, LeaveApproverFactory, at
 from tests.factories import TownshipStaffFactory, UserFactory
 
 pytestmark = [
@@ -153,3 +153,45 @@ def test_adding_a_shift_waits_for_another_roster_writer_at_the_post():
     outcomes = run_in_threads(generating_writer, clerk_adds)
     assert "done" in outcomes, outcomes
     assert events == ["writer saw the clerk wait", "clerk added"]
+
+
+def test_leave_approved_while_the_person_is_rostered_at_once_lets_only_one_through():
+    from duty_roster.models import LeaveReport
+
+    post = DutyPostFactory()
+    approver = LeaveApproverFactory().user
+    clerk = UserFactory()
+    person = TownshipStaffFactory(township=post.township)
+    leave = services.file_leave(
+        person=person,
+        destination="郑州",
+        starts_at=at(10, 9),
+        ends_at=at(10, 18),
+        reason="开会",
+        contact="13903960001",
+        approver=approver,
+    )
+    barrier = threading.Barrier(2)
+
+    def approve():
+        barrier.wait(timeout=10)
+        return services.decide_leave(leave=leave, user=approver, approve=True)
+
+    def roster():
+        barrier.wait(timeout=10)
+        return services.create_shift(
+            post=post,
+            starts_at=at(10, 8),
+            ends_at=at(10, 20),
+            leader=person,
+            officers=[],
+            user=clerk,
+        )
+
+    outcomes = run_in_threads(approve, roster)
+    assert sorted(type(o).__name__ if not isinstance(o, tuple) else o[0] for o in outcomes) in (
+        ["LeaveReport", "refused"],
+        ["Shift", "refused"],
+    )
+    approved = LeaveReport.objects.approved().exists()
+    assert approved != Shift.objects.exists()

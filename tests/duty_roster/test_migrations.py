@@ -12,6 +12,7 @@ from duty_roster.models import (
     AttendanceState,
     Holiday,
     Incident,
+    LeaveApprover,
     LeaveReport,
     Shift,
 )
@@ -130,3 +131,21 @@ def test_shift_check_ins_move_to_each_persons_attendance(township1, officer, tow
     assert rows[checked_in.pk, officer.pk].role == AttendanceRole.LEADER
     assert rows[nobody.pk, town1.pk].role == AttendanceRole.LEADER
     assert rows[nobody.pk, town1.pk].state == AttendanceState.EXPECTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bureau_staff_who_approved_leave_before_start_the_approver_list(officer, town1, inst1):
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    try:
+        old = migrate_to([("duty_roster", "0010_leave_for_everyone_on_duty_and_approver_list")])
+        leave = old.get_model("duty_roster", "LeaveReport")
+        fields = {"destination": "郑州", "reason": "开会", "contact": "13903960001"}
+        fields["starts_at"], fields["ends_at"] = NOW, NOW + datetime.timedelta(hours=8)
+        leave.objects.create(person_id=town1.pk, approver_id=officer.pk, **fields)
+        leave.objects.create(person_id=inst1.pk, approver_id=town1.pk, **fields)
+        migrate_to(latest)
+    finally:
+        migrate_to(latest)
+    assert [(entry.user, entry.township) for entry in LeaveApprover.objects.all()] == [
+        (officer, None)
+    ]

@@ -5,7 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from duty_roster import services
 from duty_roster.models import RequestStatus
-from tests.duty_roster.factories import DutyPostFactory, ShiftFactory, at
+from tests.duty_roster.factories import (
+    DutyPostFactory,
+    LeaveApproverFactory,
+    ShiftFactory,
+    at,
+)
 from tests.factories import TownshipStaffFactory, UserFactory
 
 
@@ -78,9 +83,9 @@ def test_swapping_the_leader_moves_the_leadership(shift, colleague, officer):
     assert shift.leader == colleague
 
 
-def leave_for(leader, approver):
+def leave_for(person, approver):
     return services.file_leave(
-        leader=leader,
+        person=person,
         destination="驻马店市",
         starts_at=at(10, 12),
         ends_at=at(10, 18),
@@ -97,7 +102,7 @@ def test_leave_with_no_approver_is_refused(shift):
 
 
 def test_leave_over_a_led_shift_cannot_be_approved_until_covered(shift, colleague, officer):
-    approver = UserFactory(full_name="局长")
+    approver = LeaveApproverFactory(user=UserFactory(full_name="局长")).user
     leave = leave_for(shift.leader, approver)
     with pytest.raises(ValidationError):
         services.decide_leave(leave=leave, user=approver, approve=True)
@@ -112,6 +117,6 @@ def test_leave_over_a_led_shift_cannot_be_approved_until_covered(shift, colleagu
 
 
 def test_only_the_named_approver_decides_leave(shift, officer):
-    leave = leave_for(shift.officers.get(), UserFactory())
+    leave = leave_for(shift.officers.get(), LeaveApproverFactory().user)
     with pytest.raises(PermissionDenied):
         services.decide_leave(leave=leave, user=officer, approve=True)
