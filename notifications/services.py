@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.channels import DeliveryError, channel_for
@@ -69,10 +69,36 @@ def notify(rule, messages, *, now=None, send_out=None):
 
 def _land(rule, messages, now, preferences, robots, send_out):
     by_key = {message.key: message for message in messages}
+    landed = _insert_new(rule, by_key, now)
+    deliveries = []
+    for pk, recipient_id, webhook_id in landed:
+        if webhook_id is not None:
+            if webhook_id in robots:
+                deliveries.append(Delivery(notification_id=pk, channel=robots[webhook_id]))
+        elif send_out:
+            deliveries.extend(
+                Delivery(notification_id=pk, channel=channel)
+                for channel in preferences.get(recipient_id, [])
+                if channel in PERSONAL_CHANNELS
+            )
+    for delivery in deliveries:
+        delivery.next_attempt_at = now
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return len(landed)
+
+
+def _insert_new(rule, by_key, now):
+    """Insert the messages whose key is new; [(pk, recipient_id, webhook_id)] of those landed.
+
+    Keys already landed are looked up first (re-inserting them would only make dead rows on
+    every scan); a key another worker lands in between is skipped by ON CONFLICT.
+    """
+    if connection.vendor == "postgresql":
+        return _insert_new_postgresql(rule, by_key, now)
     existing = set(Notification.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
     new = [message for key, message in by_key.items() if key not in existing]
     if not new:
-        return 0
+        return []
     Notification.objects.bulk_create(
         [
             Notification(
@@ -88,26 +114,51 @@ def _land(rule, messages, now, preferences, robots, send_out):
             )
             for message in new
         ],
-        ignore_conflicts=True,  # a scan on another worker may land the same key first
+        ignore_conflicts=True,
     )
-    landed = Notification.objects.filter(key__in=[m.key for m in new]).values_list(
-        "pk", "recipient_id", "webhook_id"
+    return list(
+        Notification.objects.filter(key__in=[m.key for m in new], created_at=now).values_list(
+            "pk", "recipient_id", "webhook_id"
+        )
     )
-    deliveries = []
-    for pk, recipient_id, webhook_id in landed:
-        if webhook_id is not None:
-            if webhook_id in robots:
-                deliveries.append(Delivery(notification_id=pk, channel=robots[webhook_id]))
-        elif send_out:
-            deliveries.extend(
-                Delivery(notification_id=pk, channel=channel)
-                for channel in preferences.get(recipient_id, [])
-                if channel in PERSONAL_CHANNELS
-            )
-    for delivery in deliveries:
-        delivery.next_attempt_at = now
-    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    return len(new)
+
+
+def _insert_new_postgresql(rule, by_key, now):
+    # One array parameter per column instead of thousands of placeholders: the same rows,
+    # a fraction of the time to build and parse the statement.
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key FROM {table} WHERE key = ANY(%s)",  # noqa: S608 - our table name
+            [list(by_key)],
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+        new = [message for key, message in by_key.items() if key not in existing]
+        if not new:
+            return []
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (key, rule, recipient_id, webhook_id, is_urgent, title, body, url, created_at)
+            SELECT key, %s, recipient_id, webhook_id, %s, title, body, url, %s
+            FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::varchar[], %s::text[],
+                        %s::varchar[]) AS m(key, recipient_id, webhook_id, title, body, url)
+            ON CONFLICT (key) DO NOTHING
+            RETURNING id, recipient_id, webhook_id
+            """,  # noqa: S608 - our table name
+            [
+                rule.code,
+                rule.is_urgent,
+                now,
+                [m.key for m in new],
+                [m.recipient_id for m in new],
+                [m.webhook_id for m in new],
+                [m.title[:200] for m in new],
+                [m.body for m in new],
+                [m.url[:300] for m in new],
+            ],
+        )
+        return cursor.fetchall()
 
 
 def _enqueue_delivery():
