@@ -22,7 +22,7 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -37,7 +37,7 @@ def seed(hazards, shifts, incidents):
     from inspections.models import Hazard
     from institutions.models import Institution, Role, User
 
-    rng = random.Random(2027)
+    rng = random.Random(2027)  # noqa: S311 - benchmark data, not secrets
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
     today = timezone.localdate()
@@ -86,7 +86,9 @@ def seed(hazards, shifts, incidents):
             )
     Shift.objects.bulk_create(rows, batch_size=2000)
     attendance = []
-    for shift in Shift.objects.filter(attendances__isnull=True).only("pk", "leader_id", "starts_at"):
+    for shift in Shift.objects.filter(attendances__isnull=True).only(
+        "pk", "leader_id", "starts_at"
+    ):
         checked = shift.starts_at if rng.random() < 0.9 else None
         missed = None if checked else shift.starts_at + datetime.timedelta(minutes=15)
         attendance.append(
@@ -100,6 +102,7 @@ def seed(hazards, shifts, incidents):
         )
     Attendance.objects.bulk_create(attendance, batch_size=2000, ignore_conflicts=True)
     townships = list(Institution.objects.values_list("township_id", flat=True).distinct())
+
     def incident_times():
         reported = now - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         return reported - datetime.timedelta(minutes=rng.randint(5, 90)), reported
