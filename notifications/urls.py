@@ -6,6 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("badge/", views.badge, name="badge"),
     path("<int:pk>/open/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from notifications import services
@@ -23,6 +24,15 @@ def inbox(request):
         request.GET.get("page")
     )
     return render(request, "notifications/inbox.html", {"page": page, "only_unread": only_unread})
+
+
+@never_cache
+@login_required
+def badge(request):
+    """The unread count in the navigation, fetched after the page and every minute by htmx
+    (so no page pays for it, and a duty-room screen left open sees new messages arrive)."""
+    unread = Notification.objects.for_user(request.user).unread().count()
+    return render(request, "notifications/_badge.html", {"unread": unread})
 
 
 @login_required

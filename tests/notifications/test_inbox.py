@@ -123,3 +123,20 @@ def test_only_admins_see_failed_deliveries_and_retry_them(client_for, admin_user
     admin.post(reverse("notifications:retry"), {"all": "1"})
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0)
+
+
+def test_the_navigation_badge_counts_ones_unread_and_refreshes_itself(
+    client_for, rule, town1, town2
+):
+    _give(rule, town1, "a")
+    _give(rule, town1, "b")
+    _give(rule, town2, "c")
+    client = client_for(town1)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("notifications:badge") in page
+    badge = client.get(reverse("notifications:badge")).content.decode()
+    assert ">2<" in badge
+    assert 'hx-trigger="every 60s"' in badge
+    client.post(reverse("notifications:read_all"))
+    badge = client.get(reverse("notifications:badge")).content.decode()
+    assert "text-bg-danger" not in badge
