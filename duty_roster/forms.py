@@ -1,13 +1,14 @@
 import datetime
-import re
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
+from duty_roster.pickers import PeopleChoiceField, PersonChoiceField, RotationField
 from duty_roster.validators import (
     FIRST_DAY,
     LAST_DAY,
@@ -23,49 +24,28 @@ PATTERNS = {
 }
 
 
-# Ids are ASCII digits that fit any database's bigint: Django sends a 20-digit id in a
-# multiple choice straight to the database, which SQLite cannot bind (a 500).
-ID_PATTERN = re.compile(r"[0-9]{1,18}")
+def people_for_post(post, user):
+    """Who the pickers offer at this post: its township's people and county staff, as
+    far as `user` may see them, labelled with their place and role."""
+    return (
+        get_user_model()
+        .objects.visible_to(user)
+        .filter(post.staff_q(), is_active=True)
+        .select_related("township", "institution")
+        .order_by("full_name", "username")
+    )
 
 
-def check_ids(field, values):
-    for value in values:
-        if not ID_PATTERN.fullmatch(str(value)):
-            raise forms.ValidationError(
-                field.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def to_python(self, value):
-        if value not in self.empty_values:
-            check_ids(self, [value])
-        return super().to_python(value)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        if isinstance(value, list | tuple):
-            check_ids(self, value)
-        return super()._check_values(value)
-
-
-def _people():
-    return get_user_model().objects.filter(is_active=True).order_by("full_name", "username")
-
-
-class PeopleInScopeMixin:
-    """Only people the user may see can be put on a roster or asked to swap."""
+class PostPeopleMixin:
+    """People pickers filled with the post's people (see people_for_post)."""
 
     people_fields = ()
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, post, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = _people().filter(pk__in=get_user_model().objects.visible_to(user).values("pk"))
+        people = people_for_post(post, user)
         for name in self.people_fields:
-            self.fields[name].queryset = visible
+            self.fields[name].queryset = people
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -109,12 +89,15 @@ def check_roster_day(day):
         )
 
 
-class ShiftForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
+NOBODY = get_user_model().objects.none()
+
+
+class ShiftForm(PostPeopleMixin, StyledFormMixin, forms.Form):
     people_fields = ("leader", "officers")
     starts_at = LocalDateTimeField(label=_("Starts at"))
     ends_at = LocalDateTimeField(label=_("Ends at"))
-    leader = PersonChoiceField(label=_("Leader on duty"), queryset=_people())
-    officers = PeopleChoiceField(label=_("Duty officers"), queryset=_people())
+    leader = PersonChoiceField(label=_("Leader on duty"), queryset=NOBODY)
+    officers = PeopleChoiceField(label=_("Duty officers"), queryset=NOBODY)
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -122,7 +105,7 @@ class ShiftForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
         return starts_at
 
 
-class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
+class GenerateRosterForm(PostPeopleMixin, StyledFormMixin, forms.Form):
     people_fields = ("officers", "leaders")
     first_day = LocalDateField(label=_("First day"))
     days = forms.IntegerField(label=_("Number of days"), min_value=1, max_value=62, initial=14)
@@ -134,8 +117,8 @@ class GenerateRosterForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
             ("office", _("Office hours 08:30–17:30")),
         ],
     )
-    officers = PeopleChoiceField(label=_("Duty officers, in rotation order"), queryset=_people())
-    leaders = PeopleChoiceField(label=_("Leaders on duty, in rotation order"), queryset=_people())
+    officers = RotationField(label=_("Duty officers, in rotation order"), queryset=NOBODY)
+    leaders = RotationField(label=_("Leaders on duty, in rotation order"), queryset=NOBODY)
 
     def clean_first_day(self):
         check_roster_day(self.cleaned_data["first_day"])
@@ -156,10 +139,16 @@ class HandoverForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class SwapForm(PeopleInScopeMixin, StyledFormMixin, forms.Form):
-    people_fields = ("replacement",)
-    replacement = PersonChoiceField(label=_("Colleague who takes the shift"), queryset=_people())
+class SwapForm(StyledFormMixin, forms.Form):
+    replacement = PersonChoiceField(label=_("Colleague who takes the shift"), queryset=NOBODY)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        on_shift = [row.person_id for row in shift.attendances.all()]
+        self.fields["replacement"].queryset = people_for_post(shift.post, user).exclude(
+            pk__in=on_shift
+        )
 
 
 class LeaveForm(StyledFormMixin, forms.Form):
@@ -168,11 +157,13 @@ class LeaveForm(StyledFormMixin, forms.Form):
     ends_at = LocalDateTimeField(label=_("Until"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
     contact = forms.CharField(label=_("How to reach you"), max_length=24)
-    approver = PersonChoiceField(label=_("Approver"), queryset=_people(), required=False)
+    approver = PersonChoiceField(label=_("Approver"), queryset=NOBODY, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        approvers = LeaveApprover.objects.approvers_for(user)
+        approvers = LeaveApprover.objects.approvers_for(user).select_related(
+            "township", "institution"
+        )
         self.fields["approver"].queryset = approvers
         if not approvers.exists():
             self.fields["approver"].help_text = _(
@@ -201,7 +192,10 @@ class IncidentForm(StyledFormMixin, forms.Form):
     )
     place = forms.CharField(label=_("Where"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=IncidentCategory.choices)
-    severity = forms.ChoiceField(label=_("Severity"), choices=IncidentSeverity.choices)
+    # Contexts: inspections' identical msgids (隐患等级, 整改情况) would win otherwise.
+    severity = forms.ChoiceField(
+        label=pgettext_lazy("incident", "Severity"), choices=IncidentSeverity.choices
+    )
     deaths = forms.IntegerField(
         label=_("Deaths"),
         min_value=0,
@@ -218,7 +212,7 @@ class IncidentForm(StyledFormMixin, forms.Form):
     )
     summary = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
     actions_taken = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("incident", "What was done"), widget=forms.Textarea(attrs={"rows": 2})
     )
     who_was_told = forms.CharField(label=_("Who was told"), max_length=200)
 

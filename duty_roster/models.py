@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duty_roster.validators import (
@@ -20,7 +21,7 @@ from duty_roster.validators import (
     service_years_q,
     validate_service_years,
 )
-from institutions.models import Institution, PhoneField, Township
+from institutions.models import Institution, PhoneField, Role, Township
 from institutions.scoping import filter_visible
 
 BOUNDED = {"validators": [validate_service_years]}
@@ -83,6 +84,19 @@ class DutyPost(models.Model):
 
     def get_absolute_url(self):
         return reverse("duty_roster:roster", args=[self.pk])
+
+    def staff_q(self):
+        """Who may be on this post's shifts, as a filter on users: county staff anywhere;
+        at a township or institution post, also the township's own staff and its
+        institutions' staff. Pickers offer these; validate_shift refuses anyone else."""
+        county = Q(role__in=[Role.BUREAU_OFFICER, Role.ADMIN]) | Q(is_superuser=True)
+        return county if self.township_id is None else county | Q(township_id=self.township_id)
+
+    def may_be_staffed_by(self, person):
+        """staff_q for one person in memory (no query)."""
+        return person.is_county_wide or (
+            self.township_id is not None and person.township_id == self.township_id
+        )
 
 
 class Holiday(models.Model):
@@ -624,7 +638,9 @@ class Incident(models.Model):
     )
     place = models.CharField(_("where"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=IncidentCategory.choices)
-    severity = models.CharField(_("severity"), max_length=16, choices=IncidentSeverity.choices)
+    severity = models.CharField(
+        pgettext_lazy("incident", "severity"), max_length=16, choices=IncidentSeverity.choices
+    )
     deaths = models.PositiveIntegerField(
         _("deaths"), default=0, validators=[MaxValueValidator(MAX_CASUALTIES)]
     )
@@ -632,7 +648,7 @@ class Incident(models.Model):
         _("injuries"), default=0, validators=[MaxValueValidator(MAX_CASUALTIES)]
     )
     summary = models.TextField(_("what happened"))
-    actions_taken = models.TextField(_("what was done"))
+    actions_taken = models.TextField(pgettext_lazy("incident", "what was done"))
     who_was_told = models.CharField(_("who was told"), max_length=200)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

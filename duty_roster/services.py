@@ -133,6 +133,9 @@ def validate_shift(*, post, starts_at, ends_at, leader, officers, shift=None):
             away = on_leave(people, starts_at, ends_at)
             if away:
                 errors.setdefault(field, away_message(away))
+            outsiders = [person for person in people if not post.may_be_staffed_by(person)]
+            if outsiders:
+                errors.setdefault(field, outsiders_message(outsiders, post))
     if errors:
         raise ValidationError(errors)
 
@@ -146,6 +149,16 @@ def on_leave(people, starts_at, ends_at):
         .select_related("person")
         .order_by("starts_at")
     )
+
+
+def outsiders_message(people, post):
+    return _(
+        "%(names)s cannot be on duty at %(post)s: it is staffed by %(place)s and county staff."
+    ) % {
+        "names": "、".join(sorted(person.display_name for person in people)),
+        "post": post.name,
+        "place": post.township.name if post.township_id else _("the county bureau"),
+    }
 
 
 def away_message(leaves):
@@ -287,6 +300,8 @@ def request_swap(*, shift, user, replacement, reason):
         raise ValidationError({"replacement": _("Choose a colleague other than yourself.")})
     if is_on_shift(replacement, shift):
         raise ValidationError({"replacement": _("This colleague is already on the shift.")})
+    if not shift.post.may_be_staffed_by(replacement):
+        raise ValidationError({"replacement": outsiders_message([replacement], shift.post)})
     away = on_leave([replacement], shift.starts_at, shift.ends_at)
     if away:
         raise ValidationError({"replacement": away_message(away)})

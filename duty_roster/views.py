@@ -130,9 +130,9 @@ def roster(request, pk, shift_form=None, generate_form=None):
         "previous": first - datetime.timedelta(days=ROSTER_DAYS),
         "next": first + datetime.timedelta(days=ROSTER_DAYS),
         "can_manage": services.can_manage_post(request.user, post),
-        "shift_form": shift_form or ShiftForm(user=request.user),
+        "shift_form": shift_form or ShiftForm(user=request.user, post=post),
         "generate_form": generate_form
-        or GenerateRosterForm(user=request.user, initial={"first_day": first}),
+        or GenerateRosterForm(user=request.user, post=post, initial={"first_day": first}),
     }
     return render(request, "duty_roster/roster.html", context)
 
@@ -141,7 +141,7 @@ def roster(request, pk, shift_form=None, generate_form=None):
 @require_POST
 def add_shift(request, pk):
     post = _post_for(request, pk)
-    form = ShiftForm(request.POST, user=request.user)
+    form = ShiftForm(request.POST, user=request.user, post=post)
     if form.is_valid():
         try:
             services.create_shift(post=post, user=request.user, **form.cleaned_data)
@@ -157,7 +157,7 @@ def add_shift(request, pk):
 @require_POST
 def generate(request, pk):
     post = _post_for(request, pk)
-    form = GenerateRosterForm(request.POST, user=request.user)
+    form = GenerateRosterForm(request.POST, user=request.user, post=post)
     if form.is_valid():
         try:
             shifts = services.generate_roster(post=post, user=request.user, **form.cleaned_data)
@@ -209,7 +209,7 @@ def _shift_form(action, request, shift, data=None):
         return LogEntryForm(data)
     if action == "handover":
         return HandoverForm(data, initial={"note": shift.handover_note})
-    return SwapForm(data, user=request.user)
+    return SwapForm(data, user=request.user, shift=shift)
 
 
 SHIFT_FORM_ACTIONS = {
