@@ -81,9 +81,10 @@ def test_swap_with_oneself_shows_the_error_beside_the_field(client_for, officer_
     assert not SwapRequest.objects.exists()
 
 
-def test_someone_not_on_the_shift_cannot_request_a_swap(client_for, colleague, town1, shift):
+def test_someone_not_on_the_shift_cannot_request_a_swap(client_for, colleague, township1, shift):
+    third = TownshipStaffFactory(township=township1)
     response = act(
-        client_for(colleague), shift, "swap", {"replacement": town1.pk, "reason": "调休"}
+        client_for(colleague), shift, "swap", {"replacement": third.pk, "reason": "调休"}
     )
     assert response.status_code == 403
     assert not SwapRequest.objects.exists()
