@@ -28,6 +28,23 @@ from institutions.models import Institution, InstitutionKind, PhoneField, Townsh
 from institutions.scoping import filter_visible
 
 RECURRENCE_WINDOW_DAYS = 90
+# 挂牌督办: an unresolved hazard this many days past its deadline goes under the
+# bureau's supervision (a major hazard as soon as it is late at all), with a new
+# deadline this many days from the day it was placed. Read when used, so tests
+# and deployments may change them.
+DEFAULT_SUPERVISION_AFTER_DAYS = 3
+DEFAULT_SUPERVISION_DEADLINE_DAYS = 7
+# A major hazard was due "at once" and is already late: the bureau gives it one day
+# to be fixed or to come back with interim measures and an extension request.
+MAJOR_SUPERVISION_DEADLINE_DAYS = 1
+
+
+def supervision_after_days():
+    return getattr(settings, "HAZARD_SUPERVISION_AFTER_DAYS", DEFAULT_SUPERVISION_AFTER_DAYS)
+
+
+def supervision_deadline_days():
+    return getattr(settings, "HAZARD_SUPERVISION_DEADLINE_DAYS", DEFAULT_SUPERVISION_DEADLINE_DAYS)
 
 
 class Category(models.TextChoices):
@@ -556,6 +573,29 @@ class HazardQuerySet(models.QuerySet):
     def overdue(self, today=None):
         return self.unresolved().filter(deadline__lt=today or timezone.localdate())
 
+    def supervised(self):
+        """Under the bureau's supervision (挂牌督办) and not yet closed."""
+        return self.unresolved().filter(supervised_at__isnull=False)
+
+    def not_supervised(self):
+        return self.filter(Q(supervised_at__isnull=True) | Q(status=HazardStatus.CLOSED))
+
+    def supervision_overdue(self, today=None):
+        """Supervised hazards past the deadline the bureau set."""
+        return self.supervised().filter(supervision_deadline__lt=today or timezone.localdate())
+
+    def due_for_supervision(self, today=None, after_days=None):
+        """Unresolved, not yet supervised, and late by `after_days` days or more;
+        a major hazard (重大事故隐患) as soon as it is late at all."""
+        today = today or timezone.localdate()
+        after_days = supervision_after_days() if after_days is None else after_days
+        cutoff = today - datetime.timedelta(days=max(after_days, 1))
+        return (
+            self.unresolved()
+            .filter(supervised_at__isnull=True)
+            .filter(Q(deadline__lte=cutoff) | Q(severity=Severity.MAJOR, deadline__lt=today))
+        )
+
 
 class Hazard(models.Model):
     institution = models.ForeignKey(
@@ -601,6 +641,24 @@ class Hazard(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # 挂牌督办: placed by the scan (no officer yet); a bureau officer takes it over
+    # or an admin assigns one. From then on only the bureau verifies and closes it.
+    supervised_at = models.DateTimeField(_("under supervision since"), null=True, blank=True)
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervising officer"),
+    )
+    supervision_deadline = models.DateField(
+        _("deadline under supervision"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+    )
+    supervision_reason = models.CharField(_("reason for supervision"), max_length=200, blank=True)
     # The raise-hazard form's one-time token: submitting the same form again finds
     # this hazard instead of recording a second one.
     submission_token = models.UUIDField(
@@ -625,6 +683,21 @@ class Hazard(models.Model):
                 name="hazard_deadline_plausible",
                 violation_error_message=_("Enter a date between 2000 and 2100."),
             ),
+            models.CheckConstraint(
+                condition=_plausible_dates("supervision_deadline"),
+                name="hazard_supervision_deadline_plausible",
+                violation_error_message=_("Enter a date between 2000 and 2100."),
+            ),
+            # Under supervision means since when and until when; an officer only then.
+            models.CheckConstraint(
+                condition=Q(
+                    supervised_at__isnull=True,
+                    supervision_deadline__isnull=True,
+                    supervised_by__isnull=True,
+                )
+                | Q(supervised_at__isnull=False, supervision_deadline__isnull=False),
+                name="hazard_supervision_complete",
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"])]
 
@@ -638,6 +711,18 @@ class Hazard(models.Model):
         return self.status != HazardStatus.CLOSED and self.deadline < (
             today or timezone.localdate()
         )
+
+    @property
+    def is_supervised(self):
+        """Under the bureau's supervision now (as `Hazard.objects.supervised()`)."""
+        return self.supervised_at is not None and self.status != HazardStatus.CLOSED
+
+    def deadline_in_force(self):
+        """The deadline that counts now: the bureau's once it supervises the hazard."""
+        return self.supervision_deadline if self.is_supervised else self.deadline
+
+    def is_supervision_overdue(self, today=None):
+        return self.is_supervised and self.supervision_deadline < (today or timezone.localdate())
 
 
 class PhotoStage(models.TextChoices):
@@ -676,12 +761,17 @@ class EventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENSION_APPROVED = "extension_approved", _("Extension approved")
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    SUPERVISED = "supervised", _("Placed under the bureau's supervision (挂牌督办)")
+    SUPERVISOR_ASSIGNED = "supervisor_assigned", _("Supervising officer assigned")
 
 
 class HazardEvent(models.Model):
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for what the system did by itself (the supervision scan).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("time"), default=timezone.now)
 

@@ -1,9 +1,13 @@
 """Who may do what to an inspection or a hazard: scope first, then role.
 
 These read only objects already loaded, so templates may ask them per button.
+Once the bureau supervises a hazard (挂牌督办), closing it, sending it back and
+giving it more time are the bureau's alone; rectifying it stays with the
+institution and the township.
 """
 
 from inspections.models import Level
+from institutions.models import Role
 from institutions.scoping import can_see_institution
 
 
@@ -25,12 +29,43 @@ def can_rectify(user, hazard):
 
 
 def can_verify(user, hazard):
-    return can_see_institution(user, hazard.institution) and (
-        user.is_county_wide or user.is_township_staff
-    )
+    """Verify and close (销号) or send back: the township, or only the bureau once supervised."""
+    if not can_see_institution(user, hazard.institution):
+        return False
+    if hazard.is_supervised:
+        return user.is_county_wide
+    return user.is_county_wide or user.is_township_staff
+
+
+def can_decide_extension(user, extension):
+    """Approve or refuse more time: whoever may verify, never the one who asked."""
+    return can_verify(user, extension.hazard) and extension.requested_by_id != user.pk
 
 
 def can_raise(user, institution):
     return can_see_institution(user, institution) and (
         user.is_county_wide or user.is_township_staff
     )
+
+
+def is_admin(user):
+    return user.is_active and (user.is_superuser or user.role == Role.ADMIN)
+
+
+def can_take_over_supervision(user, hazard):
+    """由我督办: a bureau officer takes a supervised hazard nobody supervises yet
+    (or already theirs); an admin may take over any supervised hazard."""
+    if not (hazard.is_supervised and user.is_county_wide and user.is_active):
+        return False
+    if is_admin(user):
+        return True
+    return hazard.supervised_by_id in (None, user.pk)
+
+
+def can_assign_supervisor(user, hazard):
+    return hazard.is_supervised and is_admin(user)
+
+
+def can_supervise(officer):
+    """Who may be a hazard's supervising officer: an active bureau officer or admin."""
+    return officer.is_active and officer.is_county_wide

@@ -6,12 +6,16 @@ whatever a form posted; a broken rule raises ValidationError with a Chinese mess
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
 
 from inspections.models import (
+    MAJOR_SUPERVISION_DEADLINE_DAYS,
     RECURRENCE_WINDOW_DAYS,
     Answer,
     AnswerType,
@@ -26,10 +30,26 @@ from inspections.models import (
     InspectionStatus,
     PhotoStage,
     Severity,
+    supervision_after_days,
+    supervision_deadline_days,
 )
-from inspections.permissions import can_fill, can_raise, can_rectify, can_verify
+from inspections.permissions import (
+    can_assign_supervisor,
+    can_decide_extension,
+    can_fill,
+    can_raise,
+    can_rectify,
+    can_supervise,
+    can_take_over_supervision,
+    can_verify,
+)
 from inspections.photos import clean_photo
-from inspections.validators import parse_number, validate_new_deadline
+from inspections.validators import (
+    LATEST_DATE,
+    MAX_DEADLINE_DAYS,
+    parse_number,
+    validate_new_deadline,
+)
 
 # --- Filling and submitting ------------------------------------------------
 
@@ -344,7 +364,7 @@ def request_extension(*, hazard, user, new_deadline, reason):
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for more time.")
-    if new_deadline <= hazard.deadline:
+    if new_deadline <= hazard.deadline_in_force():
         errors["new_deadline"] = _("The new deadline must be later than the current one.")
     else:
         try:
@@ -370,20 +390,142 @@ def decide_extension(*, extension, user, approve):
         .get(pk=extension.pk)
     )
     hazard = extension.hazard
-    if not can_verify(user, hazard) or extension.requested_by_id == user.pk:
+    if not can_decide_extension(user, extension):
         raise PermissionDenied
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    if approve and extension.requested_deadline <= hazard.deadline_in_force():
+        # Asked for before the bureau set a later deadline: approving it would shorten it.
+        raise ValidationError(
+            _("The deadline in force is already %(deadline)s; refuse this request.")
+            % {"deadline": hazard.deadline_in_force()}
+        )
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decided_by = user
     extension.decided_at = timezone.now()
     extension.save()
     if approve:
-        hazard.deadline = extension.requested_deadline
+        # Under supervision the bureau's deadline is the one in force; the original
+        # one stays as the record of how late the hazard was.
+        if hazard.is_supervised:
+            hazard.supervision_deadline = extension.requested_deadline
+        else:
+            hazard.deadline = extension.requested_deadline
         hazard.save()
     kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
     _event(hazard, kind, user, str(extension.requested_deadline))
     return extension
+
+
+# --- Supervision by the bureau (挂牌督办) ------------------------------------
+
+
+def _supervision_deadline(today, days):
+    if not 0 <= days <= MAX_DEADLINE_DAYS:
+        raise ValueError(f"a supervision deadline is 0 to {MAX_DEADLINE_DAYS} days away")
+    return min(today + datetime.timedelta(days=days), LATEST_DATE)
+
+
+@transaction.atomic
+def place_under_supervision(*, today=None, after_days=None, supervision_days=None):
+    """Put every hazard that is late enough under the bureau's supervision; returns how many.
+
+    Set-based: one UPDATE for the rows, one read of the rows it changed, one insert each
+    for their history and their timeline events, however many hazards. Running it again
+    changes nothing, and two runs at once do not both place the same hazard: the UPDATE
+    only takes rows still unsupervised, and each run reads back only its own rows.
+    """
+    today = today or timezone.localdate()
+    after_days = supervision_after_days() if after_days is None else after_days
+    days = supervision_deadline_days() if supervision_days is None else supervision_days
+    general_deadline = _supervision_deadline(today, days)
+    major_deadline = _supervision_deadline(today, min(days, MAJOR_SUPERVISION_DEADLINE_DAYS))
+    # Stored words, like an event's note: in the site's language, whoever runs the scan.
+    with override(settings.LANGUAGE_CODE):
+        late_days = max(after_days, 1)
+        general_reason = ngettext(
+            "Overdue by %(days)d day or more", "Overdue by %(days)d days or more", late_days
+        ) % {"days": late_days}
+        major_reason = _("Major hazard overdue")
+    now = timezone.now()
+    major = Q(severity=Severity.MAJOR)
+    placed = Hazard.objects.due_for_supervision(today, after_days).update(
+        supervised_at=now,
+        supervision_deadline=Case(
+            When(major, then=Value(major_deadline)),
+            default=Value(general_deadline),
+            output_field=DateField(),
+        ),
+        supervision_reason=Case(
+            When(major, then=Value(major_reason)), default=Value(general_reason)
+        ),
+    )
+    if not placed:
+        return 0
+    hazards = list(Hazard.objects.filter(supervised_at=now, supervised_by__isnull=True))
+    Hazard.history.bulk_history_create(
+        hazards, update=True, default_date=now, default_change_reason="place_under_supervision"
+    )
+    with override(settings.LANGUAGE_CODE):
+        HazardEvent.objects.bulk_create(
+            HazardEvent(
+                hazard=hazard,
+                kind=EventKind.SUPERVISED,
+                actor=None,
+                at=now,
+                note=_placed_note(hazard, today),
+            )
+            for hazard in hazards
+        )
+    return placed
+
+
+def _placed_note(hazard, today):
+    late = (today - hazard.deadline).days
+    return ngettext(
+        "%(reason)s (deadline %(deadline)s, %(late)d day late); new deadline %(new)s",
+        "%(reason)s (deadline %(deadline)s, %(late)d days late); new deadline %(new)s",
+        late,
+    ) % {
+        "reason": hazard.supervision_reason,
+        "deadline": hazard.deadline,
+        "late": late,
+        "new": hazard.supervision_deadline,
+    }
+
+
+@transaction.atomic
+def take_over_supervision(*, hazard, user):
+    """由我督办: the user becomes the supervising officer; again changes nothing."""
+    hazard = _locked(hazard)
+    if not can_take_over_supervision(user, hazard):
+        if hazard.is_supervised and user.is_county_wide and hazard.supervised_by_id:
+            raise ValidationError(
+                _("%(officer)s already supervises this hazard; an administrator may reassign it.")
+                % {"officer": hazard.supervised_by}
+            )
+        raise PermissionDenied
+    return _set_supervisor(hazard, officer=user, user=user)
+
+
+@transaction.atomic
+def assign_supervisor(*, hazard, user, officer):
+    """An admin names the supervising officer; naming the same one again changes nothing."""
+    hazard = _locked(hazard)
+    if not can_assign_supervisor(user, hazard):
+        raise PermissionDenied
+    if not can_supervise(officer):
+        raise ValidationError({"officer": _("Choose an active bureau officer or administrator.")})
+    return _set_supervisor(hazard, officer=officer, user=user)
+
+
+def _set_supervisor(hazard, *, officer, user):
+    if hazard.supervised_by_id == officer.pk:
+        return hazard
+    hazard.supervised_by = officer
+    hazard.save()
+    _event(hazard, EventKind.SUPERVISOR_ASSIGNED, user, officer.display_name)
+    return hazard
 
 
 # --- Templates and versions ------------------------------------------------

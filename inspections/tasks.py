@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from inspections import services
 from inspections.campaigns import fan_out_active_campaigns
 
 
@@ -7,3 +8,9 @@ from inspections.campaigns import fan_out_active_campaigns
 def fan_out_campaigns():
     """Beat runs this every morning: create the inspections campaigns make due."""
     return fan_out_active_campaigns()
+
+
+@shared_task(name="inspections.place_under_supervision")
+def place_under_supervision():
+    """Beat runs this every hour: hazards late enough go under the bureau's supervision."""
+    return services.place_under_supervision()

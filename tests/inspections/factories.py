@@ -10,6 +10,7 @@ from inspections.models import (
     AnswerType,
     Category,
     ChecklistTemplate,
+    Hazard,
     Inspection,
     Item,
     Level,
@@ -17,7 +18,7 @@ from inspections.models import (
     Severity,
     TemplateVersion,
 )
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, UserFactory
 
 
 class ChecklistTemplateFactory(factory.django.DjangoModelFactory):
@@ -68,6 +69,22 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(TemplateVersionFactory)
     level = Level.TOWNSHIP
     due_on = factory.Faker("date_this_month")
+
+
+class HazardFactory(factory.django.DjangoModelFactory):
+    """A hazard as raised by hand; give `deadline` in the past for an overdue one."""
+
+    class Meta:
+        model = Hazard
+
+    institution = factory.SubFactory(InstitutionFactory)
+    category = Category.FIRE
+    severity = Severity.GENERAL
+    description = factory.Sequence(lambda n: f"灭火器过期{n}")
+    responsible_person = "李秀英"
+    responsible_phone = "13903960002"
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+    found_by = factory.SubFactory(UserFactory)
 
 
 def checklist(items_per_section=2, sections=2, **item_options):
