@@ -183,11 +183,20 @@ class HazardAdmin(SimpleHistoryAdmin):
         "status",
         "deadline",
         "is_recurring",
+        "supervised_at",
+        "supervision_deadline",
     ]
     list_filter = ["status", "severity", "category", "is_recurring", "institution__township"]
     list_select_related = ["institution"]
     search_fields = ["description", "institution__name"]
-    raw_id_fields = ["institution", "inspection", "item", "found_by", "rectified_by"]
+    raw_id_fields = [
+        "institution",
+        "inspection",
+        "item",
+        "found_by",
+        "rectified_by",
+        "supervised_by",
+    ]
     inlines = [PhotoInline, EventInline]
 
     def has_delete_permission(self, request, obj=None):

@@ -1,9 +1,12 @@
 """Demo inspections: the standard checklists, a festival sweep and a weekly epidemic
 report for the county, and a few submitted inspections whose hazards are at every stage.
-羊册镇敬老院's festival sweep is left for town1 to fill in."""
+羊册镇敬老院's festival sweep is left for town1 to fill in. Two hazards found by hand
+some days ago are long overdue and under the bureau's supervision (挂牌督办): one the
+officer supervises, one waiting for an officer."""
 
 import datetime
 import io
+import uuid
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,12 +17,15 @@ from inspections.campaigns import fan_out_campaign
 from inspections.models import (
     AnswerType,
     Campaign,
+    Category,
     ChecklistTemplate,
+    EventKind,
     Hazard,
     HazardStatus,
     Inspection,
     Level,
     Recurrence,
+    Severity,
 )
 from inspections.seeding import seed_checklists
 from institutions.models import Institution, InstitutionKind, User
@@ -37,6 +43,14 @@ DEMO_FAILURES = {
     ],
     "春水镇敬老院": ["exit-signs-lighting"],
 }
+
+
+# Hazards found by hand and left overdue, so the supervision scan has something to place:
+# (institution, category, description, days since found, days late, officer takes it over)
+OVERDUE_DEMO_HAZARDS = [
+    ("羊册镇敬老院", Category.GAS, "厨房燃气泄漏报警器失灵，未与切断阀联动。", 12, 5, True),
+    ("马谷田镇敬老院", Category.EVACUATION, "二楼疏散通道堆放被褥杂物，宽度不足。", 10, 4, False),
+]
 
 
 def _photo(name):
@@ -165,6 +179,37 @@ def move_hazards_along(hazards, officer, township_staff):
             )
 
 
+def seed_supervision(today, officer):
+    """Overdue hazards placed under supervision by the scan itself, as beat would."""
+    supervised = []
+    for name, category, description, found_days, late_days, take_over in OVERDUE_DEMO_HAZARDS:
+        institution = Institution.objects.filter(name=name).first()
+        if institution is None:
+            continue
+        hazard = services.raise_hazard(
+            institution=institution,
+            user=officer,  # found on the bureau's supervisory visit
+            category=category,
+            severity=Severity.GENERAL,
+            description=description,
+            deadline=today,
+            token=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-overdue-hazard:{name}"),
+        )
+        if hazard.supervised_at is None and hazard.status != HazardStatus.CLOSED:
+            # Found some days ago and left undone: the kind of hazard the bureau steps in on.
+            found_at = timezone.now() - datetime.timedelta(days=found_days)
+            Hazard.objects.filter(pk=hazard.pk).update(
+                found_at=found_at, deadline=today - datetime.timedelta(days=late_days)
+            )
+            hazard.events.filter(kind=EventKind.RAISED).update(at=found_at)
+        supervised.append((hazard, take_over))
+    services.place_under_supervision(today=today)
+    for hazard, take_over in supervised:
+        hazard.refresh_from_db()
+        if take_over and hazard.is_supervised and hazard.supervised_by_id is None:
+            services.take_over_supervision(hazard=hazard, user=officer)
+
+
 def seed(*, password, stdout):
     today = timezone.localdate()
     seed_checklists()
@@ -176,7 +221,8 @@ def seed(*, password, stdout):
     if Institution.objects.filter(name__in=DEMO_FAILURES).count() == len(DEMO_FAILURES):
         hazards = seed_submitted_inspections(festival, officer, township_staff)
         move_hazards_along(hazards, officer, township_staff)
+    seed_supervision(today, officer)
     stdout.write(
         f"inspections: {Inspection.objects.count()} inspections ({created} new), "
-        f"{Hazard.objects.count()} hazards"
+        f"{Hazard.objects.count()} hazards ({Hazard.objects.supervised().count()} supervised)"
     )

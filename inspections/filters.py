@@ -43,9 +43,30 @@ class HazardFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Overdue or not")), ("true", _("Overdue only"))]),
     )
 
+    supervised = django_filters.BooleanFilter(
+        method="filter_supervised",
+        label=_("Under supervision"),
+        widget=forms.Select(
+            choices=[
+                ("", _("Supervised or not")),
+                ("true", _("Under supervision")),
+                ("false", _("Not under supervision")),
+            ]
+        ),
+    )
+
     class Meta:
         model = Hazard
-        fields = ["township", "institution", "kind", "category", "severity", "status", "overdue"]
+        fields = [
+            "township",
+            "institution",
+            "kind",
+            "category",
+            "severity",
+            "status",
+            "overdue",
+            "supervised",
+        ]
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -71,3 +92,8 @@ class HazardFilter(django_filters.FilterSet):
         if value:
             return queryset.overdue(timezone.localdate())
         return queryset
+
+    def filter_supervised(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.supervised() if value else queryset.not_supervised()

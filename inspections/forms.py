@@ -12,6 +12,7 @@ from inspections.validators import (
     strip_control_characters,
     validate_new_deadline,
 )
+from institutions.models import Role, User
 
 ANSWER_MAX_LENGTH = 500  # Answer.value
 NOTE_MAX_LENGTH = 2000
@@ -171,6 +172,19 @@ class DecideExtensionForm(forms.Form):
     @property
     def approves(self):
         return self.cleaned_data["decision"] == "approve"
+
+
+class TakeOverSupervisionForm(forms.Form):
+    """由我督办: nothing to fill in; who posts it is who supervises."""
+
+
+class AssignSupervisorForm(StyledFormMixin, forms.Form):
+    officer = forms.ModelChoiceField(
+        label=_("Supervising officer"),
+        queryset=User.objects.filter(
+            is_active=True, role__in=[Role.BUREAU_OFFICER, Role.ADMIN]
+        ).order_by("full_name", "username"),
+    )
 
 
 class RaiseHazardForm(StyledFormMixin, forms.Form):

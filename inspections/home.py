@@ -13,5 +13,10 @@ def panels(user):
     hazards = Hazard.objects.visible_to(user).aggregate(
         overdue_hazards=Count("pk", filter=~Q(status=HazardStatus.CLOSED) & Q(deadline__lt=today)),
         awaiting=Count("pk", filter=Q(status=HazardStatus.SUBMITTED)),
+        supervised=Count(
+            "pk", filter=~Q(status=HazardStatus.CLOSED) & Q(supervised_at__isnull=False)
+        ),
     )
+    if not user.is_county_wide:
+        del hazards["supervised"]  # the bureau's own work list
     return [{"template": "inspections/_home_panel.html", **inspections, **hazards}]

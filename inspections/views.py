@@ -16,6 +16,7 @@ from inspections import services
 from inspections.filters import HazardFilter
 from inspections.forms import (
     AnswerForm,
+    AssignSupervisorForm,
     DecideExtensionForm,
     ExtensionRequestForm,
     RaiseHazardForm,
@@ -23,6 +24,7 @@ from inspections.forms import (
     RejectForm,
     StartRectificationForm,
     SubmitInspectionForm,
+    TakeOverSupervisionForm,
     VerifyForm,
 )
 from inspections.models import (
@@ -36,7 +38,15 @@ from inspections.models import (
     Item,
     Section,
 )
-from inspections.permissions import can_fill, can_raise, can_rectify, can_verify
+from inspections.permissions import (
+    can_assign_supervisor,
+    can_decide_extension,
+    can_fill,
+    can_raise,
+    can_rectify,
+    can_take_over_supervision,
+    can_verify,
+)
 from institutions.models import Institution
 
 PAGE_SIZE = 25
@@ -306,6 +316,7 @@ def ledger_xlsx(request):
         _("Deadline"),
         _("Status"),
         _("Recurring"),
+        _("Under supervision"),
     ]
     rows = (
         [
@@ -322,10 +333,11 @@ def ledger_xlsx(request):
             h.deadline,
             h.get_status_display(),
             _("yes") if h.is_recurring else "",
+            timezone.localtime(h.supervised_at).date() if h.supervised_at else "",
         ]
         for number, h in enumerate(hazards.iterator(chunk_size=500), start=1)
     )
-    widths = [6, 8, 12, 22, 12, 14, 40, 10, 16, 18, 12, 12, 8]
+    widths = [6, 8, 12, 22, 12, 14, 40, 10, 16, 18, 12, 12, 8, 12]
     filename = f"hazard-ledger-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(filename, [(_("Hazard ledger"), headers, rows, widths)])
 
@@ -333,7 +345,7 @@ def ledger_xlsx(request):
 def _hazard_for(request, pk):
     return get_object_or_404(
         Hazard.objects.visible_to(request.user).select_related(
-            "institution__township", "inspection"
+            "institution__township", "inspection", "supervised_by"
         ),
         pk=pk,
     )
@@ -366,14 +378,18 @@ def hazard_detail(request, pk, forms=None):
         "may_start": may_rectify and hazard.status == HazardStatus.OPEN,
         "may_rectify": may_rectify,
         "may_verify": may_verify,
-        "may_decide_extension": pending
-        and can_verify(user, hazard)
-        and pending.requested_by_id != user.pk,
+        "may_decide_extension": pending and can_decide_extension(user, pending),
+        "may_take_over": can_take_over_supervision(user, hazard)
+        and hazard.supervised_by_id != user.pk,
+        "may_assign_supervisor": can_assign_supervisor(user, hazard),
         "start_form": forms.get("start") or StartRectificationForm(),
         "rectify_form": forms.get("rectify") or RectificationForm(),
         "verify_form": forms.get("verify") or VerifyForm(),
         "reject_form": forms.get("reject") or RejectForm(),
         "extension_form": forms.get("extend") or ExtensionRequestForm(),
+        "supervise_form": forms.get("supervise"),
+        "assign_form": forms.get("assign-supervisor")
+        or AssignSupervisorForm(initial={"officer": hazard.supervised_by_id}),
         "today": timezone.localdate(),
     }
     return render(request, "inspections/hazard_detail.html", context)
@@ -385,6 +401,8 @@ HAZARD_ACTIONS = {
     "verify": (VerifyForm, services.verify_hazard),
     "reject": (RejectForm, services.reject_rectification),
     "extend": (ExtensionRequestForm, services.request_extension),
+    "supervise": (TakeOverSupervisionForm, services.take_over_supervision),
+    "assign-supervisor": (AssignSupervisorForm, services.assign_supervisor),
 }
 
 
