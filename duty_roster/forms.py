@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -22,6 +23,12 @@ PATTERNS = {
     "day_night": [(datetime.time(8, 0), 12), (datetime.time(20, 0), 12)],
     "office": [(datetime.time(8, 30), 9)],
 }
+
+
+class SubmitOnceMixin(forms.Form):
+    """A create form carries a fresh one-time token; the service refuses a second row."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 def people_for_post(post, user):
@@ -92,7 +99,7 @@ def check_roster_day(day):
 NOBODY = get_user_model().objects.none()
 
 
-class ShiftForm(PostPeopleMixin, StyledFormMixin, forms.Form):
+class ShiftForm(PostPeopleMixin, StyledFormMixin, SubmitOnceMixin):
     people_fields = ("leader", "officers")
     starts_at = LocalDateTimeField(label=_("Starts at"))
     ends_at = LocalDateTimeField(label=_("Ends at"))
@@ -151,7 +158,7 @@ class SwapForm(StyledFormMixin, forms.Form):
         )
 
 
-class LeaveForm(StyledFormMixin, forms.Form):
+class LeaveForm(StyledFormMixin, SubmitOnceMixin):
     destination = forms.CharField(label=_("Where"), max_length=100)
     starts_at = LocalDateTimeField(label=_("From"))
     ends_at = LocalDateTimeField(label=_("Until"))
@@ -184,7 +191,7 @@ CASUALTY_ERRORS = {
 }
 
 
-class IncidentForm(StyledFormMixin, forms.Form):
+class IncidentForm(StyledFormMixin, SubmitOnceMixin):
     occurred_at = LocalDateTimeField(label=_("When it happened"))
     township = forms.ModelChoiceField(label=_("Township"), queryset=Township.objects.none())
     institution = forms.ModelChoiceField(

@@ -27,6 +27,12 @@ from institutions.scoping import filter_visible
 BOUNDED = {"validators": [validate_service_years]}
 
 
+def submission_token_field():
+    """The create form's hidden one-time token: the database refuses a second row from
+    the same form (the back button and send again), and the second send lands on the first."""
+    return models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+
+
 class PostKind(models.TextChoices):
     COUNTY_DUTY_ROOM = "county", _("County bureau duty room")
     TOWNSHIP_CENTRE = "township", _("Township centre")
@@ -157,6 +163,7 @@ class Shift(models.Model):
     handover_acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    submission_token = submission_token_field()
 
     objects = ShiftQuerySet.as_manager()
     history = HistoricalRecords()
@@ -565,6 +572,7 @@ class LeaveReport(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, **BOUNDED)
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_token = submission_token_field()
 
     objects = LeaveReportQuerySet.as_manager()
     history = HistoricalRecords()
@@ -659,6 +667,7 @@ class Incident(models.Model):
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True, **BOUNDED)
     closed_at = models.DateTimeField(_("final report at"), null=True, blank=True, **BOUNDED)
+    submission_token = submission_token_field()
 
     objects = IncidentQuerySet.as_manager()
     history = HistoricalRecords()

@@ -54,6 +54,34 @@ def local_zone():
 # --- Who may do what ---------------------------------------------------------
 
 
+class AlreadySubmitted(Exception):  # not an error: the form was sent before
+    """A create form was sent again (back button, double tap): `existing` is what the
+    first sending created; the caller shows it instead of creating another."""
+
+    def __init__(self, existing):
+        super().__init__(existing)
+        self.existing = existing
+
+
+def check_not_submitted(model, token):
+    if token is not None:
+        existing = model.objects.filter(submission_token=token).first()
+        if existing is not None:
+            raise AlreadySubmitted(existing)
+
+
+def create_once(model, token, **fields):
+    """Create the row of a create form; a second sending of the same form (even at the
+    same moment: the unique token waits for the first) raises AlreadySubmitted."""
+    check_not_submitted(model, token)
+    try:
+        with transaction.atomic():
+            return model.objects.create(submission_token=token, **fields)
+    except IntegrityError:
+        check_not_submitted(model, token)
+        raise
+
+
 def can_manage_post(user, post):
     if not (user.is_authenticated and user.is_active):
         return False
@@ -193,12 +221,11 @@ def violates(error, constraint):
     return getattr(diag, "constraint_name", None) == constraint or constraint in str(error)
 
 
-def insert_shift(**fields):
+def insert_shift(*, submission_token=None, **fields):
     """Create a shift; PostgreSQL's overlap constraint, should a writer that did not lock
     the post (the admin, an import) get there first, is answered as the form error."""
     try:
-        with transaction.atomic():
-            return Shift.objects.create(**fields)
+        return create_once(Shift, submission_token, **fields)
     except IntegrityError as error:
         if violates(error, OVERLAP_CONSTRAINT):
             raise ValidationError(
@@ -208,15 +235,24 @@ def insert_shift(**fields):
 
 
 @transaction.atomic
-def create_shift(*, post, starts_at, ends_at, leader, officers, user):
+def create_shift(*, post, starts_at, ends_at, leader, officers, user, submission_token=None):
     if not can_manage_post(user, post):
         raise PermissionDenied
     lock_post(post)
+    # After the lock (a twin sending waits, then finds the first's shift), before the
+    # checks (the first's shift would overlap this one).
+    check_not_submitted(Shift, submission_token)
     lock_people([leader, *officers])
     validate_shift(
         post=post, starts_at=starts_at, ends_at=ends_at, leader=leader, officers=officers
     )
-    shift = insert_shift(post=post, starts_at=starts_at, ends_at=ends_at, leader=leader)
+    shift = insert_shift(
+        post=post,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        leader=leader,
+        submission_token=submission_token,
+    )
     shift.officers.set(officers)
     shift.sync_attendance()
     return shift
@@ -457,7 +493,11 @@ def acknowledge_handover(*, shift, user, now=None):
 # --- Leaders' leave reports ------------------------------------------------
 
 
-def file_leave(*, person, destination, starts_at, ends_at, reason, contact, approver):
+@transaction.atomic
+def file_leave(
+    *, person, destination, starts_at, ends_at, reason, contact, approver, submission_token=None
+):
+    check_not_submitted(LeaveReport, submission_token)
     errors = {}
     if approver is None:
         errors["approver"] = _("Choose who approves this leave.")
@@ -486,7 +526,9 @@ def file_leave(*, person, destination, starts_at, ends_at, reason, contact, appr
         }
     if errors:
         raise ValidationError(errors)
-    return LeaveReport.objects.create(
+    return create_once(
+        LeaveReport,
+        submission_token,
         person=person,
         destination=destination,
         starts_at=starts_at,
@@ -532,7 +574,7 @@ def decide_leave(*, leave, user, approve, now=None):
 
 
 @transaction.atomic
-def report_incident(*, user, township, institution=None, **fields):
+def report_incident(*, user, township, institution=None, submission_token=None, **fields):
     """File a first report; it lands in the county bureau duty room's queue at once."""
     if institution is not None:
         if not can_see_institution(user, institution):
@@ -540,6 +582,7 @@ def report_incident(*, user, township, institution=None, **fields):
         township = institution.township
     elif not (user.is_county_wide or user.township_id == township.pk):
         raise PermissionDenied
+    check_not_submitted(Incident, submission_token)
     now = timezone.now()
     occurred_at = fields["occurred_at"]
     if not in_service_years(occurred_at):
@@ -552,8 +595,14 @@ def report_incident(*, user, township, institution=None, **fields):
         raise ValidationError(
             {"occurred_at": _("This is more than a year ago; check the date of the incident.")}
         )
-    incident = Incident.objects.create(
-        township=township, institution=institution, reported_by=user, reported_at=now, **fields
+    incident = create_once(
+        Incident,
+        submission_token,
+        township=township,
+        institution=institution,
+        reported_by=user,
+        reported_at=now,
+        **fields,
     )
     IncidentUpdate.objects.create(
         incident=incident,

@@ -40,6 +40,12 @@ from institutions.models import User
 ROSTER_DAYS = 14
 
 
+def _already_submitted(request, target):
+    """The form was sent before (back button, double tap): show what it created."""
+    messages.info(request, _("This form had already been sent; nothing was added twice."))
+    return redirect(target)
+
+
 def _shifts_with_people():
     return Shift.objects.select_related("post", "leader").prefetch_related(
         Prefetch("officers", queryset=User.objects.order_by("full_name"))
@@ -145,6 +151,8 @@ def add_shift(request, pk):
     if form.is_valid():
         try:
             services.create_shift(post=post, user=request.user, **form.cleaned_data)
+        except services.AlreadySubmitted:
+            return _already_submitted(request, post)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -299,6 +307,8 @@ def leave_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.file_leave(person=request.user, **form.cleaned_data)
+        except services.AlreadySubmitted:
+            return _already_submitted(request, "duty_roster:leave")
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -342,6 +352,8 @@ def incident_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.report_incident(user=request.user, **form.cleaned_data)
+        except services.AlreadySubmitted as sent:
+            return _already_submitted(request, sent.existing)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -195,3 +195,40 @@ def test_leave_approved_while_the_person_is_rostered_at_once_lets_only_one_throu
     )
     approved = LeaveReport.objects.approved().exists()
     assert approved != Shift.objects.exists()
+
+
+def test_the_same_incident_form_sent_twice_at_once_files_one_incident():
+    import uuid
+
+    from duty_roster.models import Incident
+    from tests.factories import InstitutionStaffFactory
+
+    reporter = InstitutionStaffFactory()
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+
+    def send():
+        barrier.wait(timeout=10)
+        try:
+            return services.report_incident(
+                user=reporter,
+                township=reporter.institution.township,
+                institution=reporter.institution,
+                submission_token=token,
+                occurred_at=at(1, 8),
+                place="1号楼",
+                category="fire",
+                severity="ordinary",
+                deaths=0,
+                injuries=0,
+                summary="冒烟",
+                actions_taken="已扑灭",
+                who_was_told="镇值班室",
+            )
+        except services.AlreadySubmitted as sent:
+            return ("already", sent.existing)
+
+    outcomes = run_in_threads(send, send)
+    assert Incident.objects.count() == 1
+    kinds = sorted(o[0] if isinstance(o, tuple) else type(o).__name__ for o in outcomes)
+    assert kinds == ["Incident", "already"], outcomes
