@@ -121,6 +121,10 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True)
     rule = models.CharField(_("rule"), max_length=60)
+    # What the message is about (a hazard's, shift's or incident's id) and which step
+    # (a day, an escalation step): rules skip in SQL what has been said already.
+    subject_id = models.BigIntegerField(_("subject"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=20, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -160,6 +164,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["rule", "subject_id", "step"], name="notification_said"),
         ]
 
     def __str__(self):

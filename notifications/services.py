@@ -40,6 +40,8 @@ class Message:
     url: str = ""
     recipient_id: int | None = None
     webhook_id: int | None = None
+    subject_id: int | None = None
+    step: str = ""
 
 
 def notify(rule, messages, *, now=None, send_out=None):
@@ -106,6 +108,8 @@ def _insert_new(rule, by_key, now):
                 rule=rule.code,
                 recipient_id=message.recipient_id,
                 webhook_id=message.webhook_id,
+                subject_id=message.subject_id,
+                step=message.step,
                 is_urgent=rule.is_urgent,
                 title=message.title[:200],
                 body=message.body,
@@ -139,10 +143,12 @@ def _insert_new_postgresql(rule, by_key, now):
         cursor.execute(
             f"""
             INSERT INTO {table}
-                (key, rule, recipient_id, webhook_id, is_urgent, title, body, url, created_at)
-            SELECT key, %s, recipient_id, webhook_id, %s, title, body, url, %s
-            FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::varchar[], %s::text[],
-                        %s::varchar[]) AS m(key, recipient_id, webhook_id, title, body, url)
+                (key, rule, recipient_id, webhook_id, subject_id, step, is_urgent, title, body,
+                 url, created_at)
+            SELECT key, %s, recipient_id, webhook_id, subject_id, step, %s, title, body, url, %s
+            FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[],
+                        %s::varchar[], %s::text[], %s::varchar[])
+                AS m(key, recipient_id, webhook_id, subject_id, step, title, body, url)
             ON CONFLICT (key) DO NOTHING
             RETURNING id, recipient_id, webhook_id
             """,  # noqa: S608 - our table name
@@ -153,6 +159,8 @@ def _insert_new_postgresql(rule, by_key, now):
                 [m.key for m in new],
                 [m.recipient_id for m in new],
                 [m.webhook_id for m in new],
+                [m.subject_id for m in new],
+                [m.step for m in new],
                 [m.title[:200] for m in new],
                 [m.body for m in new],
                 [m.url[:300] for m in new],

@@ -4,11 +4,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from institutions.models import Role, User
-from notifications.models import Webhook
+from notifications.models import Notification, Webhook
 from notifications.services import Message
 
 ITERATOR_CHUNK = 2000
@@ -85,3 +86,22 @@ def to_people(key, people, **message):
 
 def to_robots(key, robots, **message):
     return (Message(key=f"{key}:r{pk}", webhook_id=pk, **message) for pk in robots)
+
+
+def not_said(queryset, rule, step, subject="pk"):
+    """The rows of `queryset` this rule has not yet said anything about at `step`.
+
+    `step` is a string or an expression (an annotation of the queryset); rules land all
+    of a subject's messages in one transaction, so one row found means all were said.
+    The unique key stays the guarantee; this only spares a scan the rows already done.
+    """
+    said = Notification.objects.filter(
+        rule=rule.code,
+        subject_id=OuterRef(subject),
+        step=step,
+    )
+    return queryset.filter(~Exists(said))
+
+
+def day_step(day):
+    return f"{day:%Y%m%d}"

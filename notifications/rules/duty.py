@@ -5,11 +5,18 @@ chain until someone acknowledges them."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.rules.base import ITERATOR_CHUNK, link, to_people, to_robots
+from notifications.rules.base import (
+    ITERATOR_CHUNK,
+    day_step,
+    link,
+    not_said,
+    to_people,
+    to_robots,
+)
 
 # Day-before reminders wait for the morning rather than waking people at midnight.
 DAY_BEFORE_FROM_HOUR = 8
@@ -35,19 +42,32 @@ def shift_reminder(rule, scan):
             shift__starts_at__gte=tomorrow,
             shift__starts_at__lt=tomorrow + datetime.timedelta(days=1),
         )
-    rows = (
-        Attendance.objects.filter(window)
-        .values_list("person_id", "shift_id", "shift__starts_at", "shift__post__name")
-        .iterator(chunk_size=ITERATOR_CHUNK)
+    step = Case(
+        When(shift__starts_at__lte=soon, then=Value("1h")),
+        default=Value("d1"),
+        output_field=CharField(),
     )
-    for person, shift, starts_at, post in rows:
+    rows = not_said(
+        Attendance.objects.filter(window).annotate(notify_step=step), rule, OuterRef("notify_step")
+    )
+    rows = rows.values_list(
+        "pk", "person_id", "shift_id", "shift__starts_at", "shift__post__name"
+    ).iterator(chunk_size=ITERATOR_CHUNK)
+    for pk, person, shift, starts_at, post in rows:
         step = "1h" if starts_at <= soon else "d1"
         title = (
             _("On duty at %(post)s from %(time)s today")
             if step == "1h"
             else _("On duty at %(post)s tomorrow from %(time)s")
         ) % {"post": post, "time": f"{_local(starts_at):%H:%M}"}
-        yield from to_people(f"{rule.code}:{shift}:{step}", [person], title=title, url=url(shift))
+        yield from to_people(
+            f"{rule.code}:{shift}:{step}",
+            [person],
+            title=title,
+            url=url(shift),
+            subject_id=pk,
+            step=step,
+        )
 
 
 def missed_check_in(rule, scan):
@@ -58,24 +78,31 @@ def missed_check_in(rule, scan):
     url = link("duty_roster:shift")
     first = datetime.timedelta(minutes=rule.after_minutes or 15)
     second = first + datetime.timedelta(minutes=rule.repeat_minutes or 15)
-    rows = (
-        Attendance.objects.missed(since=scan.now - datetime.timedelta(days=1))
-        .filter(shift__ends_at__gt=scan.now)
-        .values_list(
-            "person_id",
-            "person__full_name",
-            "person__username",
-            "shift_id",
-            "shift__starts_at",
-            "shift__leader_id",
-            "shift__post__name",
-            "shift__post__township_id",
-        )
-        .iterator(chunk_size=ITERATOR_CHUNK)
+    missed = Attendance.objects.missed(since=scan.now - datetime.timedelta(days=1)).filter(
+        shift__ends_at__gt=scan.now
     )
-    for person, full_name, username, shift, starts_at, leader, post, township in rows:
+    # Skip the absences already told at the step they have reached.
+    step = Case(
+        When(shift__starts_at__lte=scan.now - second, then=Value("s2")),
+        default=Value("s1"),
+        output_field=CharField(),
+    )
+    missed = not_said(missed.annotate(notify_step=step), rule, OuterRef("notify_step"))
+    rows = missed.values_list(
+        "pk",
+        "person_id",
+        "person__full_name",
+        "person__username",
+        "shift_id",
+        "shift__starts_at",
+        "shift__leader_id",
+        "shift__post__name",
+        "shift__post__township_id",
+    ).iterator(chunk_size=ITERATOR_CHUNK)
+    for pk, person, full_name, username, shift, starts_at, leader, post, township in rows:
         late_by = scan.now - starts_at
         message = {
+            "subject_id": pk,
             "title": _("%(name)s has not checked in at %(post)s (shift from %(time)s)")
             % {"name": full_name or username, "post": post, "time": f"{_local(starts_at):%H:%M}"},
             "url": url(shift),
@@ -83,11 +110,11 @@ def missed_check_in(rule, scan):
         key = f"{rule.code}:{shift}:u{person}"
         if late_by >= first:
             people = {person, leader, *scan.county_duty_room()}
-            yield from to_people(f"{key}:s1", sorted(people), **message)
+            yield from to_people(f"{key}:s1", sorted(people), step="s1", **message)
             robots = [*scan.township_robots[township], *scan.bureau_robots]
-            yield from to_robots(f"{key}:s1", robots, **message)
+            yield from to_robots(f"{key}:s1", robots, step="s1", **message)
         if late_by >= second:
-            yield from to_people(f"{key}:s2", scan.bureau_leader_on_duty(), **message)
+            yield from to_people(f"{key}:s2", scan.bureau_leader_on_duty(), step="s2", **message)
 
 
 def roster_gaps(rule, scan):
@@ -123,8 +150,10 @@ def roster_gaps(rule, scan):
         name, township = posts[post]
         people = {*scan.admins, *scan.township_staff[township]} if township else set(scan.admins)
         yield from to_people(
-            f"{rule.code}:{post}:{scan.today:%Y%m%d}",
+            f"{rule.code}:{post}:{day_step(scan.today)}",
             sorted(people),
+            subject_id=post,
+            step=day_step(scan.today),
             title=_("Nobody is rostered at %(post)s from %(time)s")
             % {
                 "post": name,
@@ -154,8 +183,8 @@ def handover_unread(rule, scan):
             next_start=Subquery(following.values("starts_at")[:1]),
         )
         .filter(next_start__lte=late)
-        .values_list("pk", "next_id", "post__name")
     )
+    unread = not_said(unread, rule, "").values_list("pk", "next_id", "post__name")
     unread = list(unread)
     people = defaultdict(list)
     for shift, person in Attendance.objects.filter(
@@ -169,6 +198,7 @@ def handover_unread(rule, scan):
             people[next_id],
             title=_("Read and acknowledge the handover at %(post)s") % {"post": post},
             url=url(shift),
+            subject_id=shift,
         )
 
 
@@ -182,6 +212,7 @@ def _incident_message(url, pk, township_name, category, place):
     from duty_roster.models import IncidentCategory
 
     return {
+        "subject_id": pk,
         "title": _("Incident in %(township)s: %(category)s")
         % {"township": township_name, "category": IncidentCategory(category).label},
         "body": place[:200],
@@ -197,6 +228,7 @@ def incident_filed(rule, scan):
     recent = Incident.objects.unacknowledged().filter(
         reported_at__gte=scan.now - datetime.timedelta(days=1)
     )
+    recent = not_said(recent, rule, "")
     for pk, township, township_name, category, severity, place, _at in _incidents(recent):
         message = _incident_message(url, pk, township_name, category, place)
         people = set(scan.county_duty_room())
@@ -230,7 +262,7 @@ def incident_unacknowledged(rule, scan):
             "minutes": minutes,
             "title": message["title"],
         }
-        yield from to_people(f"{rule.code}:{pk}:s{step}", people, **message)
+        yield from to_people(f"{rule.code}:{pk}:s{step}", people, step=f"s{step}", **message)
 
 
 def incident_reported_late(rule, scan):
@@ -240,7 +272,9 @@ def incident_reported_late(rule, scan):
     url = link("duty_roster:incident")
     limit = incident_phone_report_minutes()
     recent = Incident.objects.filter(reported_at__gte=scan.now - datetime.timedelta(days=1))
-    rows = recent.values_list("pk", "township__name", "occurred_at", "reported_at")
+    rows = not_said(recent, rule, "").values_list(
+        "pk", "township__name", "occurred_at", "reported_at"
+    )
     for pk, township_name, occurred_at, reported_at in rows.iterator(chunk_size=ITERATOR_CHUNK):
         minutes = int((reported_at - occurred_at).total_seconds() // 60)
         if minutes <= limit:
@@ -254,4 +288,5 @@ def incident_reported_late(rule, scan):
             )
             % {"township": township_name, "minutes": minutes, "limit": limit},
             url=url(pk),
+            subject_id=pk,
         )

@@ -2,9 +2,30 @@
 
 import datetime
 
+from django.db.models import Case, CharField, OuterRef, Value, When
 from django.utils.translation import gettext as _
 
-from notifications.rules.base import ITERATOR_CHUNK, link, to_people, to_robots
+from notifications.rules.base import (
+    ITERATOR_CHUNK,
+    day_step,
+    link,
+    not_said,
+    to_people,
+    to_robots,
+)
+
+
+def ahead_or_today(field, scan, lead_days):
+    """The rows due `lead_days` ahead or today, each with the step it is at ("d3", "d0")."""
+    ahead = scan.today + datetime.timedelta(days=lead_days)
+    rows = {f"{field}__in": [ahead, scan.today]}
+    step = Case(
+        When(**{field: scan.today}, then=Value("d0")),
+        default=Value(f"d{lead_days}"),
+        output_field=CharField(),
+    )
+    return rows, step
+
 
 # --- Hazards -----------------------------------------------------------------
 
@@ -24,10 +45,11 @@ def major_hazard_raised(rule, scan):
     from inspections.models import Hazard, Severity
 
     url = link("inspections:hazard")
-    hazards = Hazard.objects.unresolved().filter(severity=Severity.MAJOR)
+    hazards = not_said(Hazard.objects.unresolved().filter(severity=Severity.MAJOR), rule, "")
     for pk, _institution, township, name, description, deadline in _hazards(hazards):
         key = f"{rule.code}:{pk}"
         message = {
+            "subject_id": pk,
             "title": _("Major hazard at %(institution)s") % {"institution": name},
             "body": _("%(what)s Deadline: %(deadline)s.")
             % {"what": description[:200], "deadline": deadline},
@@ -41,13 +63,11 @@ def hazard_deadline_near(rule, scan):
     from inspections.models import Hazard
 
     url = link("inspections:hazard")
-    days = {
-        scan.today + datetime.timedelta(days=rule.lead_days or 0): rule.lead_days,
-        scan.today: 0,
-    }
-    hazards = Hazard.objects.unresolved().filter(deadline__in=list(days))
+    rows, step = ahead_or_today("deadline", scan, rule.lead_days or 0)
+    hazards = Hazard.objects.unresolved().filter(**rows).annotate(notify_step=step)
+    hazards = not_said(hazards, rule, OuterRef("notify_step"))
     for pk, institution, township, name, description, deadline in _hazards(hazards):
-        step = days[deadline]
+        step = (deadline - scan.today).days
         title = (
             _("Hazard due today at %(institution)s")
             if step == 0
@@ -60,6 +80,8 @@ def hazard_deadline_near(rule, scan):
             title=title,
             body=description[:200],
             url=url(pk),
+            subject_id=pk,
+            step=f"d{step}",
         )
 
 
@@ -67,17 +89,19 @@ def hazard_overdue(rule, scan):
     from inspections.models import Hazard
 
     url = link("inspections:hazard")
-    for pk, _institution, township, name, description, deadline in _hazards(
-        Hazard.objects.overdue(scan.today)
-    ):
+    today = day_step(scan.today)
+    overdue = not_said(Hazard.objects.overdue(scan.today), rule, today)
+    for pk, _institution, township, name, description, deadline in _hazards(overdue):
         days = (scan.today - deadline).days
         yield from to_people(
-            f"{rule.code}:{pk}:{scan.today:%Y%m%d}",
+            f"{rule.code}:{pk}:{today}",
             scan.township_staff[township],
             title=_("Hazard %(days)d days overdue at %(institution)s")
             % {"days": days, "institution": name},
             body=description[:200],
             url=url(pk),
+            subject_id=pk,
+            step=today,
         )
 
 
@@ -110,13 +134,11 @@ def inspection_due_soon(rule, scan):
     from inspections.models import Inspection
 
     url = link("inspections:fill")
-    days = {
-        scan.today + datetime.timedelta(days=rule.lead_days or 0): rule.lead_days,
-        scan.today: 0,
-    }
-    rows = Inspection.objects.due().filter(due_on__in=list(days))
+    due, step = ahead_or_today("due_on", scan, rule.lead_days or 0)
+    rows = Inspection.objects.due().filter(**due).annotate(notify_step=step)
+    rows = not_said(rows, rule, OuterRef("notify_step"))
     for pk, level, institution, township, name, checklist, due_on in _inspections(rows):
-        step = days[due_on]
+        step = (due_on - scan.today).days
         title = (
             _("%(checklist)s at %(institution)s is due today")
             if step == 0
@@ -127,6 +149,8 @@ def inspection_due_soon(rule, scan):
             _inspectors(scan, level, institution, township),
             title=title,
             url=url(pk),
+            subject_id=pk,
+            step=f"d{step}",
         )
 
 
@@ -134,14 +158,17 @@ def inspection_overdue(rule, scan):
     from inspections.models import Inspection
 
     url = link("inspections:fill")
-    rows = Inspection.objects.due().filter(due_on__lt=scan.today)
+    today = day_step(scan.today)
+    rows = not_said(Inspection.objects.due().filter(due_on__lt=scan.today), rule, today)
     for pk, level, institution, township, name, checklist, due_on in _inspections(rows):
         people = set(_inspectors(scan, level, institution, township))
         people.update(scan.township_staff[township])
         yield from to_people(
-            f"{rule.code}:{pk}:{scan.today:%Y%m%d}",
+            f"{rule.code}:{pk}:{today}",
             sorted(people),
             title=_("%(checklist)s at %(institution)s was due on %(date)s")
             % {"checklist": checklist, "institution": name, "date": due_on},
             url=url(pk),
+            subject_id=pk,
+            step=today,
         )
