@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.fan_out_campaigns",
         "schedule": crontab(hour=6, minute=0),
     },
+    # 挂牌督办: hazards overdue long enough go under the bureau's supervision, hourly.
+    "inspections-place-under-supervision": {
+        "task": "inspections.place_under_supervision",
+        "schedule": crontab(minute=2),
+    },
     # Notifications: urgent rules every minute, routine ones every ten minutes, deliveries every
     # minute (besides the ones enqueued on commit), the digest at 07:30.
     "notifications-scan-urgent": {
@@ -259,6 +264,11 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TEMPLATE = env(
     "SMS_GATEWAY_TEMPLATE", default='{"mobile": "{phone}", "content": "{text}"}'
 )
+
+# 挂牌督办: a hazard this many days overdue (a major one: overdue at all) goes under the
+# bureau's supervision with a new deadline this many days ahead.
+HAZARD_SUPERVISION_AFTER_DAYS = env.int("HAZARD_SUPERVISION_AFTER_DAYS", default=3)
+HAZARD_SUPERVISION_DEADLINE_DAYS = env.int("HAZARD_SUPERVISION_DEADLINE_DAYS", default=7)
 
 # Emergency information reporting: first report by phone, then in writing (minutes).
 DUTY_INCIDENT_PHONE_REPORT_MINUTES = env.int("DUTY_INCIDENT_PHONE_REPORT_MINUTES", default=30)

@@ -68,6 +68,16 @@ RULES = [
         description=gettext_lazy("Every day while overdue: the township."),
     ),
     RuleSpec(
+        "hazard-supervised",
+        gettext_lazy("Hazard under the bureau's supervision (挂牌督办)"),
+        inspections.hazard_supervised,
+        urgent=True,
+        description=gettext_lazy(
+            "Every day until it is closed: the supervising officer (the bureau while nobody "
+            "has taken it), the township and the robots."
+        ),
+    ),
+    RuleSpec(
         "inspection-due-soon",
         gettext_lazy("Inspection due soon"),
         inspections.inspection_due_soon,

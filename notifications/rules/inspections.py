@@ -105,6 +105,41 @@ def hazard_overdue(rule, scan):
         )
 
 
+def hazard_supervised(rule, scan):
+    """挂牌督办: every day while it is under the bureau's supervision and not closed, the
+    supervising officer (or the whole bureau while nobody has taken it), the township and
+    the robots. Closing it (销号) stops it."""
+    from inspections.models import Hazard
+
+    url = link("inspections:hazard")
+    today = day_step(scan.today)
+    supervised = not_said(Hazard.objects.supervised(), rule, today).values_list(
+        "pk",
+        "institution__township_id",
+        "institution__name",
+        "description",
+        "supervision_deadline",
+        "supervised_by_id",
+        "supervision_reason",
+    )
+    for pk, township, name, description, deadline, officer, reason in supervised.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        key = f"{rule.code}:{pk}:{today}"
+        message = {
+            "title": _("Under the bureau's supervision (挂牌督办): %(institution)s")
+            % {"institution": name},
+            "body": _("%(what)s %(reason)s New deadline: %(deadline)s.")
+            % {"what": description[:200], "reason": reason, "deadline": deadline},
+            "url": url(pk),
+            "subject_id": pk,
+            "step": today,
+        }
+        bureau = [officer] if officer else scan.bureau
+        yield from to_people(key, sorted({*bureau, *scan.township_staff[township]}), **message)
+        yield from to_robots(key, [*scan.township_robots[township], *scan.bureau_robots], **message)
+
+
 # --- Inspections -------------------------------------------------------------
 
 

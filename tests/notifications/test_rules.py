@@ -204,3 +204,46 @@ def test_the_morning_digest_counts_yesterdays_unread_messages(clock, institution
     digest = Notification.objects.get(rule="digest")
     assert digest.recipient == town1
     assert "2" in digest.body
+
+
+def test_a_supervised_hazard_tells_the_bureau_and_township_daily_until_it_is_closed(
+    clock, institution1, town1, officer
+):
+    from inspections.services import place_under_supervision
+
+    robot = WebhookFactory(township=None)
+    hazard = HazardFactory(
+        institution=institution1, deadline=timezone.localdate() - datetime.timedelta(days=4)
+    )
+    assert place_under_supervision() == 1
+    rules.run(frequent=True, codes=["hazard-supervised"])
+    rules.run(frequent=True, codes=["hazard-supervised"])
+    assert recipients("hazard-supervised") == {"officer", "town1"}
+    assert Notification.objects.filter(rule="hazard-supervised", webhook=robot).count() == 1
+    assert "挂牌督办" in Notification.objects.filter(rule="hazard-supervised").first().title
+    clock.shift(datetime.timedelta(days=1))
+    rules.run(frequent=True, codes=["hazard-supervised"])
+    assert Notification.objects.filter(rule="hazard-supervised", recipient=town1).count() == 2
+    hazard.status = HazardStatus.CLOSED
+    hazard.save()
+    clock.shift(datetime.timedelta(days=1))
+    rules.run(frequent=True, codes=["hazard-supervised"])
+    assert Notification.objects.filter(rule="hazard-supervised", recipient=town1).count() == 2
+
+
+def test_once_an_officer_takes_a_supervised_hazard_only_they_of_the_bureau_are_told(
+    clock, institution1, town1, officer, admin_user
+):
+    from inspections.services import place_under_supervision
+
+    hazard = HazardFactory(
+        institution=institution1,
+        severity=Severity.MAJOR,
+        deadline=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    place_under_supervision()
+    hazard.refresh_from_db()
+    hazard.supervised_by = officer
+    hazard.save()
+    rules.run(frequent=True, codes=["hazard-supervised"])
+    assert recipients("hazard-supervised") == {"officer", "town1"}
