@@ -45,7 +45,7 @@ def run(*targets):
 
 
 def test_two_simultaneous_registrations_of_one_number_make_one_person(caplog):
-    township = TownshipFactory()
+    township = TownshipFactory(code="411726981")
     clerks = TownshipStaffFactory.create_batch(2, township=township)
     barrier = threading.Barrier(2)
     outcomes = []
@@ -65,7 +65,7 @@ def test_a_race_that_reaches_the_unique_constraint_is_a_form_error(caplog):
     """A writer that takes no lock (here a plain save) holds the number uncommitted while a
     registration inserts it: the registration waits on the unique index, gets the
     IntegrityError when the writer commits, and answers with the form error."""
-    township = TownshipFactory()
+    township = TownshipFactory(code="411726982")
     clerk = TownshipStaffFactory(township=township)
     inserted, release = threading.Event(), threading.Event()
     outcomes = []
@@ -110,7 +110,7 @@ def test_one_filing_form_sent_twice_at_once_files_once():
     from relief.models import Application
     from tests.relief.factories import PersonFactory, TemporaryAssistanceFactory
 
-    township = TownshipFactory()
+    township = TownshipFactory(code="411726983")
     clerk = TownshipStaffFactory(township=township)
     person, programme = PersonFactory(township=township), TemporaryAssistanceFactory()
     token, barrier, filed = uuid.uuid4(), threading.Barrier(2), []

@@ -80,7 +80,7 @@ def test_an_application_reviewed_by_its_filer_goes_back_to_township_review():
     executor.migrate(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
-        township = TownshipFactory()
+        township = TownshipFactory(code="411726984")
         clerk = TownshipStaffFactory(township=township)
         person = PersonFactory(township=township)
         programme = ProgrammeFactory(kind="one_off")
