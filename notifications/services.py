@@ -130,10 +130,15 @@ def _insert_new(rule, by_key, now):
 def _insert_new_postgresql(rule, by_key, now):
     # One array parameter per column instead of thousands of placeholders: the same rows,
     # a fraction of the time to build and parse the statement.
+    import psycopg
+
     table = Notification._meta.db_table
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # A server-side-binding cursor sends the arrays as binary parameters (%b); Django's
+    # client-side cursor would escape every element into the SQL text (a third of the time).
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
-            f"SELECT key FROM {table} WHERE key = ANY(%s)",  # noqa: S608 - our table name
+            f"SELECT key FROM {table} WHERE key = ANY(%b::varchar[])",  # noqa: S608 - our table name
             [list(by_key)],
         )
         existing = {row[0] for row in cursor.fetchall()}
@@ -146,8 +151,8 @@ def _insert_new_postgresql(rule, by_key, now):
                 (key, rule, recipient_id, webhook_id, subject_id, step, is_urgent, title, body,
                  url, created_at)
             SELECT key, %s, recipient_id, webhook_id, subject_id, step, %s, title, body, url, %s
-            FROM unnest(%s::varchar[], %s::bigint[], %s::bigint[], %s::bigint[], %s::varchar[],
-                        %s::varchar[], %s::text[], %s::varchar[])
+            FROM unnest(%b::varchar[], %b::bigint[], %b::bigint[], %b::bigint[], %b::varchar[],
+                        %b::varchar[], %b::text[], %b::varchar[])
                 AS m(key, recipient_id, webhook_id, subject_id, step, title, body, url)
             ON CONFLICT (key) DO NOTHING
             RETURNING id, recipient_id, webhook_id
