@@ -234,7 +234,8 @@ DIGEST_DESCRIPTION = gettext_lazy(
 
 
 def send_digests(*, now=None):
-    """One message a person: counts of yesterday's unread non-urgent notifications by rule."""
+    """One message a person: counts of yesterday's unread non-urgent notifications by rule,
+    and for township staff the people of their township overdue for a home visit."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     with override("zh-hans"):
@@ -260,6 +261,11 @@ def send_digests(*, now=None):
     for row in rows:
         counts[row["recipient_id"]][row["rule"]] = row["n"]
     with override("zh-hans"):
+        visits = str(_("People overdue for a home visit"))
+        scan = Scan.load(now)
+        for township, n in relief.overdue_visits_by_township(today):
+            for user in scan.township_staff[township]:
+                counts[user][visits] = n
         messages = [
             Message(
                 key=f"digest:u{user}:{today:%Y%m%d}",

@@ -34,3 +34,15 @@ def application_waiting(rule, scan):
             % {"count": row["n"], "days": rule.lead_days or 0},
             url=url,
         )
+
+
+def overdue_visits_by_township(today):
+    """[(township id, people overdue for a home visit)]: counts only, for the digest."""
+    from relief.models import Person
+
+    return (
+        Person.objects.overdue_for_visit(today)
+        .order_by()
+        .values_list("township_id")
+        .annotate(n=Count("pk", distinct=True))
+    )

@@ -247,3 +247,18 @@ def test_once_an_officer_takes_a_supervised_hazard_only_they_of_the_bureau_are_t
     hazard.save()
     rules.run(frequent=True, codes=["hazard-supervised"])
     assert recipients("hazard-supervised") == {"officer", "town1"}
+
+
+def test_the_digest_counts_the_townships_people_overdue_for_a_visit(clock, township1, town1):
+    from relief.models import PersonCategory, VisitRule
+
+    VisitRule.objects.create(category="elderly_alone", every_days=30)
+    for name in ("王大爷", "李奶奶"):
+        person = PersonFactory(township=township1, name=name)
+        PersonCategory.objects.create(
+            person=person, category="elderly_alone", start_date=datetime.date(2026, 1, 1)
+        )
+    assert rules.send_digests() == 1
+    digest = Notification.objects.get(rule="digest", recipient=town1)
+    assert "待走访的困难群众: 2" in digest.body
+    assert "王大爷" not in digest.body
