@@ -1,0 +1,108 @@
+"""Duty posts and the holiday calendar."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from duty_roster.models.base import BOUNDED
+from duty_roster.validators import FIRST_DAY, LAST_DAY
+from institutions.models import Institution, PhoneField, Role, Township
+from institutions.scoping import filter_visible
+
+
+class PostKind(models.TextChoices):
+    COUNTY_DUTY_ROOM = "county", _("County bureau duty room")
+    TOWNSHIP_CENTRE = "township", _("Township centre")
+    INSTITUTION = "institution", _("24-hour institution")
+    HOLIDAY = "holiday", _("Holiday post (marriage registry, funeral service)")
+
+
+class DutyPostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # The county duty room is everyone's to see: it is where incidents go.
+        scoped = filter_visible(
+            self, user, township_path="township", institution_path="institution"
+        )
+        if not (user.is_authenticated and user.is_active):
+            return scoped
+        return self.filter(Q(pk__in=scoped.values("pk")) | Q(kind=PostKind.COUNTY_DUTY_ROOM))
+
+
+class DutyPost(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=PostKind.choices)
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_posts",
+        verbose_name=_("township"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_posts",
+        verbose_name=_("institution"),
+    )
+    phone = PhoneField(_("duty phone"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DutyPostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("duty post")
+        verbose_name_plural = _("duty posts")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.institution_id:
+            self.township_id = self.institution.township_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("duty_roster:roster", args=[self.pk])
+
+    def staff_q(self):
+        """Who may be on this post's shifts, as a filter on users: county staff anywhere;
+        at a township or institution post, also the township's own staff and its
+        institutions' staff. Pickers offer these; validate_shift refuses anyone else."""
+        county = Q(role__in=[Role.BUREAU_OFFICER, Role.ADMIN]) | Q(is_superuser=True)
+        return county if self.township_id is None else county | Q(township_id=self.township_id)
+
+    def may_be_staffed_by(self, person):
+        """staff_q for one person in memory (no query)."""
+        return person.is_county_wide or (
+            self.township_id is not None and person.township_id == self.township_id
+        )
+
+
+class Holiday(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Adjusted working day")
+
+    date = models.DateField(_("date"), unique=True, **BOUNDED)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__gte=FIRST_DAY, date__lte=LAST_DAY),
+                name="holiday_within_service_years",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
