@@ -31,8 +31,8 @@ def run():
     return result, out.getvalue()
 
 
-def test_full_width_and_spaced_values_are_normalised_in_place(db):
-    institution = InstitutionFactory()
+def test_full_width_and_spaced_values_are_normalised_in_place(township1):
+    institution = InstitutionFactory(township=township1)
     code = institution.credit_code
     user = UserFactory()
     stored_as(
@@ -50,9 +50,9 @@ def test_full_width_and_spaced_values_are_normalised_in_place(db):
     assert institution.legal_representative_phone == user.phone == "13903960001"
 
 
-def test_a_credit_code_that_would_clash_is_left_and_reported(db):
-    first = InstitutionFactory()
-    second = InstitutionFactory()
+def test_a_credit_code_that_would_clash_is_left_and_reported(township1):
+    first = InstitutionFactory(township=township1)
+    second = InstitutionFactory(township=township1)
     variant = full_width(first.credit_code)
     stored_as(second, credit_code=variant)
     clashes, said = run()
