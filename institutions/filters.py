@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import FireRiskLevel, Institution, InstitutionKind, Operator, Township
+from institutions.validators import normalize_credit_code
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -47,7 +48,7 @@ class InstitutionFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value)
             | Q(address__icontains=value)
-            | Q(credit_code__iexact=value)
+            | Q(credit_code=normalize_credit_code(value))
             | Q(safety_officer__icontains=value)
             | Q(legal_representative__icontains=value)
         )

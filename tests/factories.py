@@ -26,7 +26,8 @@ class TownshipFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试镇{n}")
     kind = TownshipKind.TOWN
-    code = factory.Sequence(lambda n: f"411726{500 + n:03d}")
+    # Nine digits for as many townships as a full run makes (411726500+n ran out at 500).
+    code = factory.Sequence(lambda n: f"41{n:07d}")
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):

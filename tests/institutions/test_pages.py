@@ -75,3 +75,12 @@ def test_township_list_shows_totals(client_for, officer, institution1):
     township = response.context["townships"][0]
     assert township.institution_count == 1
     assert township.residents_total == institution1.residents
+
+
+def test_the_institution_search_finds_a_credit_code_typed_full_width_or_spaced(
+    client_for, officer, institution1
+):
+    code = institution1.credit_code
+    typed = " " + "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in code.lower())
+    page = client_for(officer).get(reverse("institutions:list"), {"q": typed}).content.decode()
+    assert institution1.name in page
