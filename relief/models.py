@@ -353,6 +353,7 @@ class Application(models.Model):
     )
     decision_note = models.TextField(_("decision note"), blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # The filing form's one-time token: the same form sent twice (back, then submit again)
     # finds the application it already made instead of filing a second one.

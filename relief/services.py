@@ -374,6 +374,7 @@ def review_application(*, application, user, note=""):
         raise ValidationError(_("Only an application waiting for township review can be reviewed."))
     application.status = ApplicationStatus.REVIEWED
     application.reviewed_by = user
+    application.reviewed_at = timezone.now()
     application.decision_note = note
     application.save()
     return application
@@ -444,6 +445,7 @@ def resubmit_application(*, application, user, reason):
     application.reason = reason
     application.status = ApplicationStatus.SUBMITTED
     application.reviewed_by = None
+    application.reviewed_at = None
     application.decided_by = None
     application.save()
     return application

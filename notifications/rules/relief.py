@@ -12,13 +12,27 @@ from notifications.rules.base import to_people
 
 
 def application_waiting(rule, scan):
-    """Applications waiting at the township review longer than the rule allows.
+    """Applications waiting at one level longer than the rule allows: the township's clerks
+    for its review, the bureau for approval.
 
-    Counts per township only: no name of a person in difficulty leaves the system.
+    Counts only: no name of a person in difficulty leaves the system.
     """
     from relief.models import Application, ApplicationStatus
 
     since = scan.now - datetime.timedelta(days=rule.lead_days or 0)
+    at_bureau = Application.objects.filter(
+        status=ApplicationStatus.REVIEWED, reviewed_at__lt=since
+    ).count()
+    if at_bureau:
+        yield from to_people(
+            f"{rule.code}:bureau:{scan.today:%Y%m%d}",
+            scan.bureau,
+            title=_(
+                "%(count)d relief applications have waited more than %(days)d days for approval"
+            )
+            % {"count": at_bureau, "days": rule.lead_days or 0},
+            url=reverse("relief:applications") + "?status=reviewed",
+        )
     waiting = (
         Application.objects.filter(status=ApplicationStatus.SUBMITTED, filed_at__lt=since)
         .values("person__township_id")

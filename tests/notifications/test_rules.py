@@ -262,3 +262,26 @@ def test_the_digest_counts_the_townships_people_overdue_for_a_visit(clock, towns
     digest = Notification.objects.get(rule="digest", recipient=town1)
     assert "待走访的困难群众: 2" in digest.body
     assert "王大爷" not in digest.body
+
+
+def test_applications_waiting_for_the_bureau_are_counted_for_the_bureau(
+    clock, township1, town1, officer
+):
+    from relief.services import review_application
+
+    filer = TownshipStaffFactory(township=township1)
+    application = Application.objects.create(
+        person=PersonFactory(township=township1),
+        programme=ProgrammeFactory(),
+        amount=100,
+        reason="火灾",
+        filed_by=filer,
+    )
+    review_application(application=application, user=town1)
+    clock.shift(datetime.timedelta(days=2))
+    rules.run(frequent=False, codes=["relief-application-waiting"])
+    assert not Notification.objects.filter(recipient=officer).exists()
+    clock.shift(datetime.timedelta(days=2))
+    rules.run(frequent=False, codes=["relief-application-waiting"])
+    note = Notification.objects.get(recipient=officer)
+    assert note.title == "有1件救助申请等待审批已超过3天"
