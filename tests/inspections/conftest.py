@@ -1,6 +1,15 @@
 import pytest
 
+from tests.factories import TownshipFactory
 from tests.inspections.factories import InspectionFactory, ItemFactory, checklist
+
+
+@pytest.fixture(autouse=True)
+def _township_codes_from_the_start():
+    # The factory's codes run 411726500 upwards and a tenth digit does not fit the
+    # column, while every use (even with a code given) takes a number; each test's
+    # rows are gone afterwards, so these tests start again instead of using them up.
+    TownshipFactory.reset_sequence()
 
 
 @pytest.fixture(autouse=True)
