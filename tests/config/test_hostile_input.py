@@ -25,6 +25,9 @@ from hypothesis import strategies as st
 
 from institutions.models import User
 
+# Thousands of requests: slow, so `make e2e` runs it (CI runs both).
+pytestmark = pytest.mark.e2e
+
 # Every field gets these; then more by what the field holds (see hostile_values_for).
 HOSTILE_TEXT = ["", "x" * 5000, "\x00", "abc\x00def", "😀🔥" * 20, "<script>alert(1)</script>"]
 HOSTILE_NUMBERS = [
