@@ -183,10 +183,6 @@ def _enqueue_delivery():
 # --- Delivering --------------------------------------------------------------
 
 
-def max_attempts():
-    return settings.NOTIFICATIONS_MAX_ATTEMPTS
-
-
 def backoff(attempts):
     """Seconds to wait after the n-th failed attempt: base, 2×base, 4×base… capped."""
     base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
@@ -234,7 +230,7 @@ def _attempt(delivery):
 
 def _failed(delivery, error, *, permanent, now):
     delivery.last_error = error[:1000]
-    if permanent or delivery.attempts >= max_attempts():
+    if permanent or delivery.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
         delivery.state = DeliveryState.FAILED
         logger.warning("delivery %s failed for good: %s", delivery.pk, error)
         return "failed"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from config.forms import DATABASE_ID_RE
 from notifications import services
 from notifications.forms import PreferencesForm
 from notifications.models import Delivery, DeliveryState, Notification
@@ -90,9 +91,7 @@ def failed_deliveries(request):
 @staff_member_required
 @require_POST
 def retry_deliveries(request):
-    ids = [
-        value for value in request.POST.getlist("delivery") if value.isascii() and value.isdigit()
-    ]
+    ids = [value for value in request.POST.getlist("delivery") if DATABASE_ID_RE.match(value)]
     chosen = Delivery.objects.filter(state=DeliveryState.FAILED)
     if request.POST.get("all") != "1":
         chosen = chosen.filter(pk__in=ids)

@@ -4,7 +4,7 @@ Domains say what is due through their own querysets (`Hazard.objects.overdue()`,
 `Inspection.objects.due()`…); each rule here turns those rows into Messages for
 `services.notify`, which lands each key once. Timings are read from the Rule rows
 an admin edits (defaults below). A scan issues a fixed number of queries per rule
-however many rows match: who works where is loaded once (Audience), rows are read
+however many rows match: who works where is loaded once (`Scan`), rows are read
 with `values_list().iterator()`, and messages are written in chunks.
 """
 

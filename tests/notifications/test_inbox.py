@@ -140,3 +140,10 @@ def test_the_navigation_badge_counts_ones_unread_and_refreshes_itself(
     client.post(reverse("notifications:read_all"))
     badge = client.get(reverse("notifications:badge")).content.decode()
     assert "text-bg-danger" not in badge
+
+
+def test_retrying_with_an_id_no_database_holds_is_not_a_500(client_for, admin_user):
+    response = client_for(admin_user).post(
+        reverse("notifications:retry"), {"delivery": ["9" * 30, "²", "abc"]}
+    )
+    assert response.status_code == 302
