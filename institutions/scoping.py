@@ -48,3 +48,17 @@ def can_see_institution(user, institution):
     if user.is_institution_staff:
         return bool(user.institution_id) and institution.pk == user.institution_id
     return False
+
+
+def scope_key(user):
+    """A short name for what `user` may see, the same for everyone who sees the same rows:
+    the part of a cache key that keeps one township's figures from another's."""
+    if not (user and user.is_authenticated and user.is_active):
+        return "none"
+    if user.is_county_wide:
+        return "county"
+    if user.is_township_staff and user.township_id:
+        return f"t{user.township_id}"
+    if user.is_institution_staff and user.institution_id:
+        return f"i{user.institution_id}"
+    return "none"
