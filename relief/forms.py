@@ -2,11 +2,12 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from config.forms import StyledFormMixin
-from institutions.models import Township
+from institutions.models import Role, Township
 from institutions.validators import RAW_IDENTIFIER_MAX_LENGTH
 from relief.models import (
     Category,
@@ -145,11 +146,26 @@ class VisitForm(StyledFormMixin, forms.Form):
         label=_("Who follows up"), queryset=get_user_model().objects.none(), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, person, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["follow_up_owner"].queryset = (
-            get_user_model().objects.visible_to(user).filter(is_active=True)
-        )
+        self.fields["follow_up_owner"].queryset = follow_up_owners(user, person)
+
+
+def follow_up_owners(user, person):
+    """Who may be asked to follow a visit up: the relief staff of the person's township and
+    the bureau, as far as `user` may see them. Not every account in scope: a county's
+    institution staff (thousands at a province's size) do no relief work, and offering
+    them made the person page a select of thousands of names. Bounded by the number of
+    relief staff, so the select stays a select, and the server refuses anyone else."""
+    relief_staff = Q(role=Role.TOWNSHIP_STAFF, township_id=person.township_id) | Q(
+        role__in=[Role.BUREAU_OFFICER, Role.ADMIN]
+    )
+    return (
+        get_user_model()
+        .objects.visible_to(user)
+        .filter(relief_staff, is_active=True)
+        .order_by("role", "full_name", "username")
+    )
 
 
 class TransferRequestForm(StyledFormMixin, forms.ModelForm):

@@ -1,3 +1,4 @@
+from institutions.counts import cached_figure
 from relief.models import Application, Person
 
 
@@ -7,7 +8,19 @@ def panels(user):
     return [
         {
             "template": "relief/_home_panel.html",
-            "overdue_visits": Person.objects.visible_to(user).overdue_for_visit().count(),
-            "waiting": Application.objects.waiting_for(user).count(),
+            "overdue_visits": cached_figure(
+                "relief",
+                "overdue_visits",
+                user,
+                lambda: Person.objects.visible_to(user).overdue_for_visit().count(),
+            ),
+            # Township staff do not review what they filed themselves: a count of their own.
+            "waiting": cached_figure(
+                "relief",
+                "applications_waiting",
+                user,
+                lambda: Application.objects.waiting_for(user).count(),
+                per_user=not user.is_county_wide,
+            ),
         }
     ]

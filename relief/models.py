@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,22 +92,52 @@ class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         return filter_visible(self, user, township_path="township", institution_path=None)
 
+    def in_list_order(self, user):
+        """Township, village, name. Within one township the index person_list_order hands
+        over the page itself; ordering a township's staff's list by the (constant) township
+        code as well would make PostgreSQL sort the whole township for every page."""
+        if user.is_county_wide:
+            return self.order_by("township__code", "village", "name", "pk")
+        return self.order_by("township_id", "village", "name", "pk")
+
     def overdue_for_visit(self, today=None):
-        """People in a category that needs visits, not visited within its interval."""
+        """People in a category that needs visits, not visited within its interval.
+
+        One EXISTS per person (a semi-join on the category's person index), not a join
+        made DISTINCT again: the count and the page cost what the people cost, never a
+        DISTINCT over every column of every row.
+        """
         today = today or timezone.localdate()
         rules = dict(VisitRule.objects.values_list("category", "every_days"))
-        condition = Q(pk__in=[])
-        for category, days in rules.items():
-            since = today - datetime.timedelta(days=days)
-            condition |= (
-                Q(
-                    categories__category=category,
-                    categories__start_date__lte=today,
-                )
-                & (Q(categories__end_date__isnull=True) | Q(categories__end_date__gte=today))
-                & (Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=since))
-            )
-        return self.filter(condition).distinct()
+        if not rules:
+            return self.none()
+        # The last visit must fall after the threshold of at least one current category.
+        threshold = Case(
+            *(
+                When(category=category, then=Value(today - datetime.timedelta(days=days)))
+                for category, days in rules.items()
+            ),
+            output_field=models.DateField(),
+        )
+        due = (
+            PersonCategory.objects.current(today)
+            .filter(person=OuterRef("pk"), category__in=rules)
+            .annotate(visit_due_after=threshold)
+            .filter(visit_due_after__gt=Coalesce(OuterRef("last_visited_on"), NEVER_VISITED))
+        )
+        return self.filter(Exists(due))
+
+    def in_category(self, category, today=None):
+        """People who hold `category` (now, when `today` is given), without a join to
+        make DISTINCT again."""
+        held = PersonCategory.objects.filter(person=OuterRef("pk"), category=category)
+        if today is not None:
+            held = held.current(today)
+        return self.filter(Exists(held))
+
+
+# Before any date a visit can carry (relief dates start in 2000).
+NEVER_VISITED = Value(datetime.date(1900, 1, 1))
 
 
 class Person(models.Model):
@@ -144,7 +175,20 @@ class Person(models.Model):
         ordering = ["township", "village", "name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["township", "name", "birth_date"])]
+        indexes = [
+            models.Index(fields=["township", "name", "birth_date"]),
+            # The people list's page, in its order, within a township.
+            models.Index(fields=["township", "village", "name", "id"], name="person_list_order"),
+            # Searches by the start of a name or of an ID number, whatever the collation.
+            models.Index(
+                fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["id_number"],
+                name="person_id_number_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(monthly_income__gte=0), name="person_income_not_negative"
@@ -175,6 +219,13 @@ class Person(models.Model):
         ).exclude(pk=self.pk)
 
 
+class PersonCategoryQuerySet(models.QuerySet):
+    def current(self, today):
+        return self.filter(
+            Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+        )
+
+
 class PersonCategory(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="categories", verbose_name=_("person")
@@ -190,10 +241,20 @@ class PersonCategory(models.Model):
         help_text=_("For orphans: raised in a welfare institution rather than in the community."),
     )
 
+    objects = PersonCategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["category", "start_date"]
         verbose_name = _("category of a person")
         verbose_name_plural = _("categories of people")
+        indexes = [
+            # "Does this person hold a (current) category?" answered from the index alone:
+            # overdue_for_visit() and the people list's category filter probe it per person.
+            models.Index(
+                fields=["person", "category", "start_date", "end_date"],
+                name="personcategory_held",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -366,6 +427,11 @@ class Application(models.Model):
         ordering = ["-filed_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        # The newest page of applications, of one status or of all, read from an index.
+        indexes = [
+            models.Index(fields=["filed_at"], name="application_filed"),
+            models.Index(fields=["status", "filed_at"], name="application_status_filed"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="application_amount_positive"),
             models.CheckConstraint(
@@ -461,6 +527,10 @@ class BatchLine(models.Model):
         verbose_name_plural = _("batch lines")
         constraints = [
             models.UniqueConstraint(fields=["batch", "person"], name="batch_line_once_per_person")
+        ]
+        # A page of a roster in its order, whatever the batch's size.
+        indexes = [
+            models.Index(fields=["batch", "village", "person_name", "id"], name="batchline_roster")
         ]
 
     def __str__(self):
@@ -612,6 +682,12 @@ class RegistrationConflict(models.Model):
         ordering = ["-asked_at"]
         verbose_name = _("registration conflict")
         verbose_name_plural = _("registration conflicts")
+        indexes = [
+            models.Index(fields=["asked_at"], name="conflict_asked"),
+            models.Index(
+                fields=["asked_at"], condition=Q(resolved_at__isnull=True), name="conflict_open"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.masked_id} · {self.township}"
@@ -684,6 +760,9 @@ class TransferRequest(models.Model):
         ordering = ["-requested_at"]
         verbose_name = _("transfer request")
         verbose_name_plural = _("transfer requests")
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="transfer_status_requested")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_township=F("to_township")), name="transfer_between_townships"

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
+from institutions.counts import CachedCountPaginator
 from relief import services
 from relief.forms import (
     ApplicationForm,
@@ -33,8 +36,10 @@ from relief.models import (
     TransferRequest,
     TransferStatus,
 )
+from relief.validators import normalize_id_number
 
 PAGE_SIZE = 30
+BATCH_PAGE_SIZE = 100
 
 
 def _require_relief_role(user):
@@ -60,6 +65,7 @@ def index(request):
     context = {
         "overdue": Person.objects.visible_to(user)
         .overdue_for_visit()
+        .in_list_order(user)
         .select_related("township")[:30],
         "waiting": waiting[:30],
         "batches": DisbursementBatch.objects.select_related("programme")[:12]
@@ -72,23 +78,45 @@ def index(request):
     return render(request, "relief/index.html", context)
 
 
+# Digits with an optional check character X: an ID number or its start, not a name.
+ID_QUERY_RE = re.compile(r"[0-9]{4,17}[0-9X]?")
+
+
+def _search_people(found, text):
+    """A name or an ID number from its start: both prefix lookups an index answers, so a
+    search costs the same however many people the county holds."""
+    text = text.strip()
+    as_id = normalize_id_number(text)
+    if ID_QUERY_RE.fullmatch(as_id):
+        if len(as_id) == 18:
+            return found.filter(id_number=as_id)
+        return found.filter(id_number__startswith=as_id)
+    return found.filter(name__startswith=text)
+
+
 @login_required
 def people(request):
-    _require_relief_role(request.user)
+    user = request.user
+    _require_relief_role(user)
     form = PeopleSearchForm(request.GET or None)
-    found = Person.objects.visible_to(request.user).select_related("township")
+    found = Person.objects.visible_to(user).select_related("township")
     if form.is_valid():
-        if form.cleaned_data["q"]:
-            found = found.filter(name__contains=form.cleaned_data["q"].strip())
+        if form.cleaned_data["q"].strip():
+            found = _search_people(found, form.cleaned_data["q"])
         if form.cleaned_data["category"]:
-            found = found.filter(categories__category=form.cleaned_data["category"]).distinct()
+            found = found.in_category(form.cleaned_data["category"])
         if form.cleaned_data["overdue"]:
             found = found.overdue_for_visit()
-    page = Paginator(found.order_by("township__code", "village", "name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     query = request.GET.copy()
     query.pop("page", None)
+    paginator = CachedCountPaginator(
+        found.in_list_order(user),
+        PAGE_SIZE,
+        topic="relief",
+        name="people:" + query.urlencode(),
+        user=user,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request, "relief/people.html", {"form": form, "page": page, "query": query.urlencode()}
     )
@@ -160,6 +188,23 @@ def _person_for(request, pk):
     )
 
 
+# What a person page lists of each history (payments, applications, visits), newest first.
+RECENT = 24
+
+
+class Latest(list):
+    """The newest RECENT rows of a history; `more` says whether older ones were left out."""
+
+    more = False
+
+
+def _latest(queryset):
+    rows = list(queryset[: RECENT + 1])
+    latest = Latest(rows[:RECENT])
+    latest.more = len(rows) > RECENT
+    return latest
+
+
 @login_required
 def person_detail(request, pk, forms=None):
     person = _person_for(request, pk)
@@ -171,13 +216,16 @@ def person_detail(request, pk, forms=None):
         if services.may_see_full_id(user, person)
         else person.masked_id,
         "categories": person.categories.all(),
-        "payments": person.payments.select_related("programme").order_by("-approved_at"),
-        "applications": person.applications.select_related("programme"),
-        "visits": person.visits.select_related("visitor", "follow_up_owner"),
-        "duplicates": person.likely_duplicates() if person.duplicate_status == "flagged" else [],
+        # A person paid monthly for years has hundreds of payments: the latest, newest first.
+        "payments": _latest(person.payments.select_related("programme").order_by("-approved_at")),
+        "applications": _latest(person.applications.select_related("programme")),
+        "visits": _latest(person.visits.select_related("visitor", "follow_up_owner")),
+        "duplicates": person.likely_duplicates()[:PAGE_SIZE]
+        if person.duplicate_status == "flagged"
+        else [],
         "category_form": forms.get("category") or CategoryForm(),
         "application_form": forms.get("application") or ApplicationForm(),
-        "visit_form": forms.get("visit") or VisitForm(user=user),
+        "visit_form": forms.get("visit") or VisitForm(user=user, person=person),
         "may_file": user.is_township_staff and user.township_id == person.township_id,
     }
     return render(request, "relief/person.html", context)
@@ -196,7 +244,7 @@ def person_action(request, pk, action):
     builders = {
         "category": lambda: CategoryForm(request.POST),
         "application": lambda: ApplicationForm(request.POST),
-        "visit": lambda: VisitForm(request.POST, user=user),
+        "visit": lambda: VisitForm(request.POST, user=user, person=person),
     }
     if action not in builders:
         raise PermissionDenied
@@ -227,7 +275,12 @@ def applications(request):
     status = request.GET.get("status")
     if status in ApplicationStatus.values:
         found = found.filter(status=status)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        status = None
+    paginator = CachedCountPaginator(
+        found, PAGE_SIZE, topic="relief", name=f"applications:{status}", user=request.user
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "relief/applications.html",
@@ -290,11 +343,19 @@ def batch(request, pk):
     batch = get_object_or_404(
         DisbursementBatch.objects.select_related("programme", "approved_by"), pk=pk
     )
-    lines = batch.lines.select_related("person")
+    # A county's monthly allowance roster has thousands of lines: a page of them at a time.
+    lines = Paginator(batch.lines.order_by("village", "person_name", "pk"), BATCH_PAGE_SIZE)
+    page = lines.get_page(request.GET.get("page"))
     return render(
         request,
         "relief/batch.html",
-        {"batch": batch, "lines": lines, "exclude_form": ExcludeForm(), "paid_form": PaidForm()},
+        {
+            "batch": batch,
+            "lines": page,
+            "page": page,
+            "exclude_form": ExcludeForm(),
+            "paid_form": PaidForm(),
+        },
     )
 
 
@@ -319,7 +380,7 @@ def batch_action(request, pk, action):
                 if "line" in form.errors:
                     raise Http404
                 _form_errors_as_message(request, form)
-                return redirect(batch)
+                return _redirect_back(request, batch)
             line = get_object_or_404(BatchLine, pk=form.cleaned_data["line"], batch=batch)
             services.exclude_from_batch(
                 line=line, user=request.user, reason=form.cleaned_data["reason"]
@@ -328,7 +389,8 @@ def batch_action(request, pk, action):
             raise PermissionDenied
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(batch)
+    # Back to the page of the roster the action was taken on.
+    return _redirect_back(request, batch)
 
 
 def _form_errors_as_message(request, form):
