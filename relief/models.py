@@ -760,9 +760,9 @@ class TransferRequest(models.Model):
         ordering = ["-requested_at"]
         verbose_name = _("transfer request")
         verbose_name_plural = _("transfer requests")
-        indexes = [
-            models.Index(fields=["status", "requested_at"], name="transfer_status_requested")
-        ]
+        # Pending requests are few (one per person at most); the decided ones, newest first,
+        # are read backwards along the request time.
+        indexes = [models.Index(fields=["requested_at"], name="transfer_requested")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_township=F("to_township")), name="transfer_between_townships"

@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 
 from relief import services
-from relief.models import Application, HomeVisit, Payment, VisitRule
+from relief.models import (
+    Application,
+    HomeVisit,
+    Payment,
+    RegistrationConflict,
+    TransferRequest,
+    TransferStatus,
+    VisitRule,
+)
 from relief.views import BATCH_PAGE_SIZE, RECENT
 from tests.factories import InstitutionStaffFactory, TownshipStaffFactory
 from tests.relief.factories import (
@@ -243,3 +251,36 @@ def test_the_applications_list_is_newest_first(client_for, town1, township1):
     )
     listed = list(client_for(town1).get(reverse("relief:applications")).context["page"])
     assert listed == [second, first]
+
+
+# --- Conflicts and transfers --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [2, 35])
+def test_the_transfers_page_runs_the_same_queries_however_many_conflicts(
+    client_for, officer, town2, township1, township2, count, django_assert_num_queries
+):
+    for person in PersonFactory.create_batch(count, township=township1):
+        conflict = RegistrationConflict.objects.create(
+            person=person, township=township2, asked_by=town2, masked_id=person.masked_id
+        )
+        if person.pk % 2:
+            TransferRequest.objects.create(
+                person=person,
+                from_township=township1,
+                to_township=township2,
+                village="新村",
+                reason="搬家",
+                conflict=conflict,
+                requested_by=town2,
+                status=TransferStatus.REFUSED,
+                decided_by=officer,
+            )
+    client = client_for(officer)
+    with django_assert_num_queries(11):
+        page = client.get(reverse("relief:transfers"))
+    assert len(page.context["open_conflicts"]) == min(count, 30)
+    decided = list(page.context["decided"])
+    assert [t.requested_at for t in decided] == sorted(
+        (t.requested_at for t in decided), reverse=True
+    )
