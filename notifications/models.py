@@ -119,7 +119,9 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    # Unique through Meta.constraints, not `unique=True`, which would add a second
+    # (pattern-matching) index on the key that nothing reads and every insert pays for.
+    key = models.CharField(_("key"), max_length=200)
     rule = models.CharField(_("rule"), max_length=60)
     # What the message is about (a hazard's, shift's or incident's id) and which step
     # (a day, an escalation step): rules skip in SQL what has been said already.
@@ -132,6 +134,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,  # notification_inbox starts with it
     )
     webhook = models.ForeignKey(
         Webhook,
@@ -140,6 +143,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("group robot"),
+        db_index=False,  # notification_robot covers the robots' rows only
     )
     is_urgent = models.BooleanField(_("urgent"), default=False)
     title = models.CharField(_("title"), max_length=200)
@@ -155,16 +159,25 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
+            models.UniqueConstraint(fields=["key"], name="notification_once"),
             models.CheckConstraint(
                 condition=Q(recipient__isnull=False, webhook__isnull=True)
                 | Q(recipient__isnull=True, webhook__isnull=False),
                 name="notification_for_a_person_or_a_robot",
-            )
+            ),
         ]
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The badge's count and the "unread" list; read rows leave it.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_list",
+            ),
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
             models.Index(fields=["rule", "subject_id", "step"], name="notification_said"),
+            models.Index(
+                fields=["webhook"], condition=Q(webhook__isnull=False), name="notification_robot"
+            ),
         ]
 
     def __str__(self):

@@ -46,13 +46,14 @@ def major_hazard_raised(rule, scan):
 
     url = link("inspections:hazard")
     hazards = not_said(Hazard.objects.unresolved().filter(severity=Severity.MAJOR), rule, "")
+    # Words are looked up once a scan, not once a row.
+    title, body = _("Major hazard at %(institution)s"), _("%(what)s Deadline: %(deadline)s.")
     for pk, _institution, township, name, description, deadline in _hazards(hazards):
         key = f"{rule.code}:{pk}"
         message = {
             "subject_id": pk,
-            "title": _("Major hazard at %(institution)s") % {"institution": name},
-            "body": _("%(what)s Deadline: %(deadline)s.")
-            % {"what": description[:200], "deadline": deadline},
+            "title": title % {"institution": name},
+            "body": body % {"what": description[:200], "deadline": deadline},
             "url": url(pk),
         }
         yield from to_people(key, [*scan.township_staff[township], *scan.bureau], **message)
@@ -66,13 +67,11 @@ def hazard_deadline_near(rule, scan):
     rows, step = ahead_or_today("deadline", scan, rule.lead_days or 0)
     hazards = Hazard.objects.unresolved().filter(**rows).annotate(notify_step=step)
     hazards = not_said(hazards, rule, OuterRef("notify_step"))
+    today_title = _("Hazard due today at %(institution)s")
+    ahead_title = _("Hazard due in %(days)d days at %(institution)s")
     for pk, institution, township, name, description, deadline in _hazards(hazards):
         step = (deadline - scan.today).days
-        title = (
-            _("Hazard due today at %(institution)s")
-            if step == 0
-            else _("Hazard due in %(days)d days at %(institution)s")
-        ) % {"institution": name, "days": step}
+        title = (today_title if step == 0 else ahead_title) % {"institution": name, "days": step}
         people = [*scan.institution_staff[institution], *scan.township_staff[township]]
         yield from to_people(
             f"{rule.code}:{pk}:d{step}",
@@ -91,13 +90,13 @@ def hazard_overdue(rule, scan):
     url = link("inspections:hazard")
     today = day_step(scan.today)
     overdue = not_said(Hazard.objects.overdue(scan.today), rule, today)
+    title = _("Hazard %(days)d days overdue at %(institution)s")
     for pk, _institution, township, name, description, deadline in _hazards(overdue):
         days = (scan.today - deadline).days
         yield from to_people(
             f"{rule.code}:{pk}:{today}",
             scan.township_staff[township],
-            title=_("Hazard %(days)d days overdue at %(institution)s")
-            % {"days": days, "institution": name},
+            title=title % {"days": days, "institution": name},
             body=description[:200],
             url=url(pk),
             subject_id=pk,
@@ -172,13 +171,15 @@ def inspection_due_soon(rule, scan):
     due, step = ahead_or_today("due_on", scan, rule.lead_days or 0)
     rows = Inspection.objects.due().filter(**due).annotate(notify_step=step)
     rows = not_said(rows, rule, OuterRef("notify_step"))
+    today_title = _("%(checklist)s at %(institution)s is due today")
+    ahead_title = _("%(checklist)s at %(institution)s is due in %(days)d days")
     for pk, level, institution, township, name, checklist, due_on in _inspections(rows):
         step = (due_on - scan.today).days
-        title = (
-            _("%(checklist)s at %(institution)s is due today")
-            if step == 0
-            else _("%(checklist)s at %(institution)s is due in %(days)d days")
-        ) % {"checklist": checklist, "institution": name, "days": step}
+        title = (today_title if step == 0 else ahead_title) % {
+            "checklist": checklist,
+            "institution": name,
+            "days": step,
+        }
         yield from to_people(
             f"{rule.code}:{pk}:d{step}",
             _inspectors(scan, level, institution, township),
@@ -195,14 +196,14 @@ def inspection_overdue(rule, scan):
     url = link("inspections:fill")
     today = day_step(scan.today)
     rows = not_said(Inspection.objects.due().filter(due_on__lt=scan.today), rule, today)
+    title = _("%(checklist)s at %(institution)s was due on %(date)s")
     for pk, level, institution, township, name, checklist, due_on in _inspections(rows):
         people = set(_inspectors(scan, level, institution, township))
         people.update(scan.township_staff[township])
         yield from to_people(
             f"{rule.code}:{pk}:{today}",
             sorted(people),
-            title=_("%(checklist)s at %(institution)s was due on %(date)s")
-            % {"checklist": checklist, "institution": name, "date": due_on},
+            title=title % {"checklist": checklist, "institution": name, "date": due_on},
             url=url(pk),
             subject_id=pk,
             step=today,
