@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -91,8 +92,20 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Reusing a connection for a minute saves a connect and an authentication per request
+# (three times the requests per second of a trivial page here); the health check drops
+# one the server closed instead of failing the request that finds it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Dashboards, statistics and exports read from a PostgreSQL streaming replica when one is
+# set (config/routers.py); everything else, and every write, stays on the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -214,6 +227,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers log through LOGGING below (and its ID-number filter), not Celery's own handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by urgency, so that a long export or a campaign's fan-out never holds up a missed
+# check-in alert: production runs a worker on "urgent" alone (see docs/scaling.md). A
+# worker started without -Q consumes all three, as `make run`'s does.
+CELERY_TASK_QUEUES = [
+    Queue("urgent", routing_key="urgent"),
+    Queue("default", routing_key="default"),
+    Queue("bulk", routing_key="bulk"),
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "notifications.scan_urgent": {"queue": "urgent"},
+    "notifications.deliver": {"queue": "urgent"},
+    "duty_roster.mark_missed_check_ins": {"queue": "urgent"},
+    "inspections.fan_out_campaigns": {"queue": "bulk"},
+    # Exports and imports, by their names: whatever the app that adds them.
+    "*.export_*": {"queue": "bulk"},
+    "*.import_*": {"queue": "bulk"},
+    "notifications.scan_routine": {"queue": "default"},
+    "notifications.digest": {"queue": "default"},
+}
 # One place for the schedule; each app's tasks live in its own tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
