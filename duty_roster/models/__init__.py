@@ -22,6 +22,7 @@ from duty_roster.models.leave import (
 from duty_roster.models.posts import DutyPost, DutyPostQuerySet, Holiday, PostKind
 from duty_roster.models.shifts import (
     CHECK_IN_GRACE,
+    MAX_SHIFT_LENGTH,
     Attendance,
     AttendanceQuerySet,
     AttendanceRole,
@@ -36,6 +37,7 @@ from duty_roster.models.shifts import (
 __all__ = [
     "BOUNDED",
     "CHECK_IN_GRACE",
+    "MAX_SHIFT_LENGTH",
     "Attendance",
     "AttendanceQuerySet",
     "AttendanceRole",

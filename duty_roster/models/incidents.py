@@ -105,6 +105,17 @@ class Incident(models.Model):
                 name="incident_casualties_plausible",
             ),
         ]
+        # The list (newest first, a page at a time), a township's list, and the duty
+        # room's queue of incidents nobody has acknowledged yet.
+        indexes = [
+            models.Index(fields=["-occurred_at"], name="incident_newest_first"),
+            models.Index(fields=["township", "-occurred_at"], name="incident_township_newest"),
+            models.Index(
+                fields=["township", "-occurred_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="incident_unacknowledged",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_category_display()} · {self.place}"

@@ -174,6 +174,11 @@ class LeaveReport(models.Model):
                 name="leave_within_service_years",
             ),
         ]
+        # The county's list (newest first) and an approver's reports waiting by status.
+        indexes = [
+            models.Index(fields=["-starts_at"], name="leave_newest_first"),
+            models.Index(fields=["approver", "status"], name="leave_approver_status"),
+        ]
 
     def __str__(self):
         return f"{self.person} → {self.destination}"

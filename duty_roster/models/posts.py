@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from duty_roster.models.base import BOUNDED
 from duty_roster.validators import FIRST_DAY, LAST_DAY
 from institutions.models import Institution, PhoneField, Role, Township
-from institutions.scoping import filter_visible
+from institutions.scoping import scope_q
 
 
 class PostKind(models.TextChoices):
@@ -18,15 +18,38 @@ class PostKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday post (marriage registry, funeral service)")
 
 
+def visible_posts_q(user, prefix=""):
+    """The posts `user` sees, as a filter; `prefix` reaches the post from another model
+    ("post__" from a shift). The county duty room is everyone's to see: it is where
+    incidents go. A county-wide user's filter is empty, not "every post id": the whole
+    table in an IN list made every duty query read every shift."""
+    scope = scope_q(
+        user, township_path=f"{prefix}township", institution_path=f"{prefix}institution"
+    )
+    if not (user.is_authenticated and user.is_active):
+        return scope
+    if scope is None:
+        return Q()
+    return scope | Q(**{f"{prefix}kind": PostKind.COUNTY_DUTY_ROOM})
+
+
 class DutyPostQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # The county duty room is everyone's to see: it is where incidents go.
-        scoped = filter_visible(
-            self, user, township_path="township", institution_path="institution"
-        )
-        if not (user.is_authenticated and user.is_active):
-            return scoped
-        return self.filter(Q(pk__in=scoped.values("pk")) | Q(kind=PostKind.COUNTY_DUTY_ROOM))
+        return self.filter(visible_posts_q(user))
+
+    def at_a_glance_for(self, user):
+        """The posts the duty page shows one by one: the county duty room and the township
+        centres (a few dozen in a county), and an institution's staff their own posts.
+        The county's thousands of institution posts are counted per township instead."""
+        return self.filter(at_a_glance_q(user))
+
+
+def at_a_glance_q(user, prefix=""):
+    """at_a_glance_for as a filter; `prefix` reaches the post from another model."""
+    mine = Q(**{f"{prefix}kind__in": [PostKind.COUNTY_DUTY_ROOM, PostKind.TOWNSHIP_CENTRE]})
+    if getattr(user, "institution_id", None):
+        mine |= Q(**{f"{prefix}institution_id": user.institution_id})
+    return mine
 
 
 class DutyPost(models.Model):

@@ -5,25 +5,72 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duty_roster.models.base import BOUNDED, RequestStatus, submission_token_field
-from duty_roster.models.posts import DutyPost
+from duty_roster.models.posts import DutyPost, at_a_glance_q, visible_posts_q
 from duty_roster.validators import service_years_q
+
+CHECK_IN_GRACE = datetime.timedelta(minutes=15)  # later than this after the start is late
+# The longest a shift may last (a check constraint keeps it so). A shift overlapping a
+# moment therefore started at most this long before it: every time lookup below bounds
+# starts_at from both sides, so the (post, starts_at) and (starts_at, ends_at) indexes
+# read the shifts of those days only, however many years of history the table holds.
+MAX_SHIFT_LENGTH = datetime.timedelta(hours=48)
 
 
 class ShiftQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(post__in=DutyPost.objects.visible_to(user))
+        return self.filter(visible_posts_q(user, prefix="post__"))
 
     def overlapping(self, start, end):
-        return self.filter(starts_at__lt=end, ends_at__gt=start)
+        return self.filter(
+            starts_at__lt=end, starts_at__gt=start - MAX_SHIFT_LENGTH, ends_at__gt=start
+        )
+
+    def under_way(self, now):
+        """Shifts that have started and not yet ended at `now`."""
+        return self.filter(
+            starts_at__lte=now, starts_at__gt=now - MAX_SHIFT_LENGTH, ends_at__gt=now
+        )
+
+    def at_a_glance_for(self, user):
+        """Shifts at the posts the duty page lists one by one (DutyPost.at_a_glance_for)."""
+        return self.filter(at_a_glance_q(user, prefix="post__"))
+
+    def elsewhere_for(self, user):
+        """Shifts at every other post: the duty page counts them per township."""
+        return self.exclude(at_a_glance_q(user, prefix="post__"))
+
+    def per_township(self, *, absent_since):
+        """One row per township: how many of these shifts it has and how many people on
+        them are absent (脱岗, marked since `absent_since`). Two grouped queries: counting
+        people through a join to attendance sorted every row for a COUNT(DISTINCT)."""
+        rows = list(
+            self.values(township_id=F("post__township_id"), township_name=F("post__township__name"))
+            .annotate(shifts=Count("pk"))
+            .order_by("township_name", "township_id")
+        )
+        absent = dict(
+            Attendance.objects.filter(shift__in=self.values("pk"))
+            .missed(since=absent_since)
+            .values_list("shift__post__township_id")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            row["absent"] = absent.get(row["township_id"], 0)
+        return rows
 
     def involving(self, user):
-        return self.filter(Q(leader=user) | Q(officers=user)).distinct()
+        """Shifts `user` leads or is a duty officer on. Two index lookups joined by a
+        UNION: an OR across the officers join (with DISTINCT) reads every shift."""
+        led = Shift.objects.filter(leader=user).values("pk")
+        on = Shift.officers.through.objects.filter(user=user).values("shift_id")
+        return self.filter(pk__in=led.union(on))
 
 
 class Shift(models.Model):
@@ -67,6 +114,11 @@ class Shift(models.Model):
                 condition=service_years_q("starts_at") & service_years_q("ends_at"),
                 name="shift_within_service_years",
             ),
+            models.CheckConstraint(
+                condition=Q(ends_at__lte=F("starts_at") + MAX_SHIFT_LENGTH),
+                name="shift_at_most_48_hours",
+                violation_error_message=_("A shift lasts at most 48 hours."),
+            ),
         ]
         indexes = [
             models.Index(fields=["post", "starts_at"]),
@@ -81,6 +133,8 @@ class Shift(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A shift must end after it starts.")})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > MAX_SHIFT_LENGTH:
+            raise ValidationError({"ends_at": _("A shift lasts at most 48 hours.")})
         if self.post_id and self.starts_at and self.ends_at:
             clash = Shift.objects.filter(post_id=self.post_id).overlapping(
                 self.starts_at, self.ends_at
@@ -126,14 +180,11 @@ class AttendanceState(models.TextChoices):
     MISSED = "missed", _("Absent from post")
 
 
-CHECK_IN_GRACE = datetime.timedelta(minutes=15)  # later than this after the start is late
-
-
 class AttendanceQuerySet(models.QuerySet):
     """What the duty pages and the reminders ask of attendance; every method is one filter."""
 
     def visible_to(self, user):
-        return self.filter(shift__in=Shift.objects.visible_to(user))
+        return self.filter(visible_posts_q(user, prefix="shift__post__"))
 
     def of(self, person):
         return self.filter(person=person)
@@ -145,7 +196,11 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(role=AttendanceRole.OFFICER)
 
     def under_way(self, now):
-        return self.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+        return self.filter(
+            shift__starts_at__lte=now,
+            shift__starts_at__gt=now - MAX_SHIFT_LENGTH,
+            shift__ends_at__gt=now,
+        )
 
     def missed(self, *, since=None):
         """脱岗: found absent by the scan and not checked in since (a late arrival is late)."""
@@ -162,11 +217,13 @@ class AttendanceQuerySet(models.QuerySet):
     def due_to_be_missed(self, now):
         """Not checked in, not yet marked, at a shift that started over the grace ago and
         ended less than a day ago (older shifts are history, not an absence to act on)."""
+        day_ago = now - datetime.timedelta(days=1)
         return self.filter(
             checked_in_at__isnull=True,
             missed_at__isnull=True,
             shift__starts_at__lte=now - CHECK_IN_GRACE,
-            shift__ends_at__gt=now - datetime.timedelta(days=1),
+            shift__starts_at__gt=day_ago - MAX_SHIFT_LENGTH,
+            shift__ends_at__gt=day_ago,
         )
 
 
@@ -207,7 +264,16 @@ class Attendance(models.Model):
                 name="attendance_out_after_in",
             ),
         ]
-        indexes = [models.Index(fields=["missed_at"])]
+        indexes = [
+            models.Index(fields=["missed_at"]),
+            # People not yet checked in nor marked absent: the absence scan's rows. Few
+            # at any time (today's and the coming shifts'), however long the history.
+            models.Index(
+                fields=["shift"],
+                condition=Q(checked_in_at__isnull=True, missed_at__isnull=True),
+                name="attendance_awaited",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.shift} · {self.get_role_display()} {self.person}"
@@ -306,6 +372,8 @@ class SwapRequest(models.Model):
                 name="swap_not_approved_by_a_party",
             ),
         ]
+        # Swaps waiting for the county (accepted by the colleague), newest first.
+        indexes = [models.Index(fields=["status", "-created_at"], name="swap_status_newest")]
 
     def __str__(self):
         return f"{self.shift}: {self.requested_by} → {self.replacement}"
