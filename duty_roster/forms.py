@@ -3,13 +3,21 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
-from duty_roster.pickers import PeopleChoiceField, PersonChoiceField, RotationField
+from duty_roster.pickers import (
+    PeopleChoiceField,
+    PersonChoiceField,
+    RotationField,
+    chosen_ids,
+    first_few,
+    offer_at_most,
+)
 from duty_roster.validators import (
     FIRST_DAY,
     LAST_DAY,
@@ -43,16 +51,31 @@ def people_for_post(post, user):
     )
 
 
+def offer_few(form, names, *, search, matching=None):
+    """Cut the pickers `names` of `form` (which share one queryset) to what a search
+    finds (offer_at_most); form.pickers_cut says whether they were cut, so the page shows
+    its search box."""
+    extra = {} if matching is None else {"matching": matching}
+    first = first_few(form.fields[names[0]].queryset)
+    cut = False
+    for name in names:
+        chosen = chosen_ids(form[name].value())
+        cut |= offer_at_most(form.fields[name], term=search, chosen=chosen, first=first, **extra)
+    form.pickers_cut = cut
+
+
 class PostPeopleMixin:
-    """People pickers filled with the post's people (see people_for_post)."""
+    """People pickers filled with the post's people (see people_for_post), listing at
+    most a page of them: those the roster page's search finds (`search`)."""
 
     people_fields = ()
 
-    def __init__(self, *args, user, post, **kwargs):
+    def __init__(self, *args, user, post, search="", **kwargs):
         super().__init__(*args, **kwargs)
         people = people_for_post(post, user)
         for name in self.people_fields:
             self.fields[name].queryset = people
+        offer_few(self, self.people_fields, search=search)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -150,12 +173,13 @@ class SwapForm(StyledFormMixin, forms.Form):
     replacement = PersonChoiceField(label=_("Colleague who takes the shift"), queryset=NOBODY)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, user, shift, **kwargs):
+    def __init__(self, *args, user, shift, search="", **kwargs):
         super().__init__(*args, **kwargs)
         on_shift = [row.person_id for row in shift.attendances.all()]
         self.fields["replacement"].queryset = people_for_post(shift.post, user).exclude(
             pk__in=on_shift
         )
+        offer_few(self, ["replacement"], search=search)
 
 
 class LeaveForm(StyledFormMixin, SubmitOnceMixin):
@@ -223,14 +247,24 @@ class IncidentForm(StyledFormMixin, SubmitOnceMixin):
     )
     who_was_told = forms.CharField(label=_("Who was told"), max_length=200)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = Township.objects.visible_to(user)
-        self.fields["institution"].queryset = Institution.objects.visible_to(user).active()
+        self.fields["institution"].queryset = (
+            Institution.objects.visible_to(user).active().order_by("name")
+        )
         if user.township_id:
             self.fields["township"].initial = user.township_id
         if user.institution_id:
             self.fields["institution"].initial = user.institution_id
+        offer_few(self, ["institution"], search=search, matching=institutions_matching)
+
+
+def institutions_matching(institutions, term):
+    """Institutions whose name or credit code contains the typed text."""
+    if not term:
+        return institutions.none()
+    return institutions.filter(Q(name__contains=term) | Q(credit_code__contains=term.upper()))
 
 
 class IncidentReportForm(StyledFormMixin, forms.Form):

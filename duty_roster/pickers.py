@@ -8,12 +8,74 @@ database. A rotation is numbered by the user, and the roster follows the numbers
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # Ids are ASCII digits that fit any database's bigint: Django sends a 20-digit id in a
 # multiple choice straight to the database, which SQLite cannot bind (a 500).
 ID_PATTERN = re.compile(r"[0-9]{1,18}")
 ORDER_PATTERN = re.compile(r"[0-9]{1,2}")
+
+
+# A picker lists everyone it may offer when that is at most this many; beyond, it lists
+# the people found by the page's search box and those already chosen (a county's
+# township has thousands of people: a <select> of them all was megabytes of HTML).
+PICKER_LIMIT = 50
+SEARCH_MAX_LENGTH = 50
+
+
+def people_matching(people, term):
+    """People whose name, username or phone contains the typed text."""
+    if not term:
+        return people.none()
+    return people.filter(
+        Q(full_name__contains=term) | Q(username__contains=term) | Q(phone__contains=term)
+    )
+
+
+def chosen_ids(value):
+    """The ids a picker's bound or initial value names (a pk, a list, a rotation dict)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, dict):
+        value = list(value)
+    elif not isinstance(value, list | tuple):
+        value = [value]
+    ids = [getattr(item, "pk", item) for item in value]
+    return [str(pk) for pk in ids if ID_PATTERN.fullmatch(str(pk))]
+
+
+def first_few(queryset):
+    """The first PICKER_LIMIT + 1 of a picker's queryset: all of it when that few."""
+    return list(queryset[: PICKER_LIMIT + 1])
+
+
+def offer_at_most(field, *, term, chosen, matching=people_matching, first=None):
+    """Let `field`'s widget list at most PICKER_LIMIT of its queryset: all of them when
+    that few; otherwise the chosen ones, then those `matching` the search `term` (or, with
+    no term, the first in order). The field still validates against its whole queryset
+    (the user's scope), so a choice sent from a search is checked on the server as any
+    other. `first` is first_few(field.queryset) when the caller has it already. Returns
+    True when the list is cut (the page then offers its search box)."""
+    queryset = field.queryset
+    first = first_few(queryset) if first is None else first
+    cut = len(first) > PICKER_LIMIT
+    if cut:
+        shown = list(queryset.filter(pk__in=chosen)) if chosen else []
+        known = {item.pk for item in shown}
+        found = matching(queryset, term)[:PICKER_LIMIT] if term else first[:PICKER_LIMIT]
+        shown += [item for item in found if item.pk not in known]
+    else:
+        shown = first
+    if isinstance(field, RotationField):
+        field.widget.choices = shown
+    else:
+        label = getattr(field, "empty_label", None)
+        empty = [] if label is None else [("", label)]
+        field.widget.choices = empty + [
+            (item.pk, field.label_from_instance(item)) for item in shown
+        ]
+    return cut
 
 
 def person_label(person):

@@ -6,6 +6,8 @@ app_name = "duty_roster"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("now/", views.on_duty, name="on_duty"),
+    path("posts/", views.post_list, name="posts"),
     path("posts/<int:pk>/", views.roster, name="roster"),
     path("posts/<int:pk>/shifts/", views.add_shift, name="add_shift"),
     path("posts/<int:pk>/generate/", views.generate, name="generate"),

@@ -1,8 +1,10 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,7 @@ from duty_roster.forms import (
     SwapForm,
 )
 from duty_roster.models import (
+    MAX_SHIFT_LENGTH,
     Attendance,
     Incident,
     LeaveReport,
@@ -34,8 +37,9 @@ from duty_roster.models import (
     incident_phone_report_minutes,
     incident_written_report_minutes,
 )
+from duty_roster.pickers import SEARCH_MAX_LENGTH
 from duty_roster.validators import FIRST_DAY, LAST_DAY
-from institutions.models import User
+from institutions.models import Township, User
 
 ROSTER_DAYS = 14
 
@@ -52,51 +56,132 @@ def _shifts_with_people():
     )
 
 
-def _shifts_with_attendance():
+def _shifts_with_attendance(shifts=Shift.objects):
     """Shifts with each person's attendance (the leader's first), for pages showing who came."""
-    return Shift.objects.select_related("post").prefetch_related(
+    return shifts.select_related("post").prefetch_related(
         Prefetch("attendances", queryset=Attendance.objects.select_related("person"))
     )
+
+
+# The duty page's lists: a glance, never the whole county (the rest is a click away).
+WAITING_SHOWN = 20
+MISSED_SHOWN = 50
+PAGE_SIZE = 50
+
+
+def _absent_since(now):
+    # Absences of shifts that ended within the day; such a shift started at most the
+    # longest shift before that, so it was marked absent after then (missed_at's index).
+    return now - datetime.timedelta(days=1) - MAX_SHIFT_LENGTH
 
 
 @login_required
 def index(request):
     user, now = request.user, timezone.now()
+    under_way = Shift.objects.visible_to(user).under_way(now)
     context = {
         "my_shifts": _shifts_with_attendance()
         .involving(user)
         .filter(ends_at__gt=now)
         .order_by("starts_at")[:10],
-        "on_duty_now": _shifts_with_attendance()
-        .visible_to(user)
-        .filter(starts_at__lte=now, ends_at__gt=now)
-        .order_by("post__kind", "post__name"),
-        "posts": services.posts_for(user),
+        "on_duty_now": _shifts_with_attendance(under_way.at_a_glance_for(user)).order_by(
+            "post__kind", "post__name"
+        ),
+        "elsewhere": under_way.elsewhere_for(user).per_township(absent_since=_absent_since(now)),
+        "posts": services.posts_for(user).at_a_glance_for(user),
         "incident_queue": Incident.objects.visible_to(user)
         .in_service_years()
         .unacknowledged()
         .select_related("township")[:20],
         "swaps_to_accept": SwapRequest.objects.filter(
             replacement=user, status=RequestStatus.PENDING
-        ).select_related("shift__post", "requested_by"),
+        ).select_related("shift__post", "requested_by")[:WAITING_SHOWN],
         "swaps_to_approve": (
             SwapRequest.objects.filter(status=RequestStatus.ACCEPTED)
             .exclude(requested_by=user)
             .exclude(replacement=user)
-            .select_related("shift__post", "requested_by", "replacement")
+            .select_related("shift__post", "requested_by", "replacement")[:WAITING_SHOWN]
             if user.is_county_wide
             else []
         ),
         "leave_to_decide": LeaveReport.objects.filter(
             approver=user, status=RequestStatus.PENDING
-        ).select_related("person"),
+        ).select_related("person")[:WAITING_SHOWN],
         "missed": Attendance.objects.visible_to(user)
-        .missed()
+        .missed(since=_absent_since(now))
         .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
         .select_related("shift__post", "person")
-        .order_by("shift__post__name", "role")[:50],
+        .order_by("-missed_at", "shift__post__name", "role", "pk")[:MISSED_SHOWN],
     }
     return render(request, "duty_roster/index.html", context)
+
+
+def _township_filter(request):
+    """?township= among the townships the user sees: (choices, the chosen one or None)."""
+    townships = list(Township.objects.visible_to(request.user).order_by("code"))
+    chosen = request.GET.get("township", "")
+    township = next((t for t in townships if str(t.pk) == chosen), None)
+    return townships, township
+
+
+def _keep(filters):
+    """The page links' query string before page=: the filters in use."""
+    used = {name: value for name, value in filters.items() if value}
+    return f"{urlencode(used)}&" if used else ""
+
+
+@login_required
+def on_duty(request):
+    """Every shift under way in the user's scope, a page at a time, by township."""
+    townships, township = _township_filter(request)
+    shifts = Shift.objects.visible_to(request.user).under_way(timezone.now())
+    if township is not None:
+        shifts = shifts.filter(post__township=township)
+    page = Paginator(
+        _shifts_with_attendance(shifts).order_by("post__kind", "post__name", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "duty_roster/on_duty.html",
+        {
+            "page": page,
+            "townships": townships,
+            "township": township,
+            "keep": _keep({"township": township.pk if township else ""}),
+        },
+    )
+
+
+@login_required
+def post_list(request):
+    """The duty posts in the user's scope, by township and name, a page at a time."""
+    townships, township = _township_filter(request)
+    posts = services.posts_for(request.user).select_related("township")
+    if township is not None:
+        posts = posts.filter(township=township)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        posts = posts.filter(name__contains=query)
+    page = Paginator(posts.order_by("kind", "name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "duty_roster/posts.html",
+        {
+            "page": page,
+            "townships": townships,
+            "township": township,
+            "q": query,
+            "keep": _keep({"township": township.pk if township else "", "q": query}),
+        },
+    )
+
+
+def _search(request):
+    """The pickers' search box (?who=): what to list in people and institution pickers."""
+    return request.GET.get("who", "").strip()[:SEARCH_MAX_LENGTH]
 
 
 def _post_for(request, pk):
@@ -136,9 +221,13 @@ def roster(request, pk, shift_form=None, generate_form=None):
         "previous": first - datetime.timedelta(days=ROSTER_DAYS),
         "next": first + datetime.timedelta(days=ROSTER_DAYS),
         "can_manage": services.can_manage_post(request.user, post),
-        "shift_form": shift_form or ShiftForm(user=request.user, post=post),
+        "shift_form": shift_form
+        or ShiftForm(user=request.user, post=post, search=_search(request)),
         "generate_form": generate_form
-        or GenerateRosterForm(user=request.user, post=post, initial={"first_day": first}),
+        or GenerateRosterForm(
+            user=request.user, post=post, initial={"first_day": first}, search=_search(request)
+        ),
+        "who": _search(request),
     }
     return render(request, "duty_roster/roster.html", context)
 
@@ -217,7 +306,7 @@ def _shift_form(action, request, shift, data=None):
         return LogEntryForm(data)
     if action == "handover":
         return HandoverForm(data, initial={"note": shift.handover_note})
-    return SwapForm(data, user=request.user, shift=shift)
+    return SwapForm(data, user=request.user, shift=shift, search=_search(request))
 
 
 SHIFT_FORM_ACTIONS = {
@@ -250,6 +339,7 @@ def shift_detail(request, pk, forms=None):
             (row for row in shift.attendances.all() if row.person_id == request.user.pk), None
         ),
         "log_entries": shift.log_entries.select_related("author"),
+        "who": _search(request),
         **{
             f"{action}_form": forms.get(action) or _shift_form(action, request, shift)
             for action in SHIFT_FORM_ACTIONS
@@ -348,7 +438,7 @@ def incident_list(request):
 
 @login_required
 def incident_new(request):
-    form = IncidentForm(request.POST or None, user=request.user)
+    form = IncidentForm(request.POST or None, user=request.user, search=_search(request))
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.report_incident(user=request.user, **form.cleaned_data)
@@ -359,7 +449,9 @@ def incident_new(request):
         else:
             messages.success(request, _("Reported to the county bureau duty room."))
             return redirect(incident)
-    return render(request, "duty_roster/incident_form.html", {"form": form})
+    return render(
+        request, "duty_roster/incident_form.html", {"form": form, "who": _search(request)}
+    )
 
 
 @login_required

@@ -140,9 +140,10 @@ def test_roster_page_runs_the_same_queries_however_many_shifts(
         )
     client = client_for(officer)
     # Request savepoints, session, user; the post; shifts and their attendance; coverage;
-    # the four people pickers of the two roster forms a bureau officer sees (one query
-    # each, township and institution joined for the labels); the idle-timeout session save.
-    with django_assert_num_queries(14):
+    # the people of the two roster forms a bureau officer sees (one query a form, shared
+    # by its two pickers, township and institution joined for the labels); the
+    # idle-timeout session save.
+    with django_assert_num_queries(13):
         client.get(reverse("duty_roster:roster", args=[post.pk]), {"from": "2027-02-10"})
 
 
@@ -168,7 +169,8 @@ def test_duty_page_runs_the_same_queries_however_many_shifts_and_people(
     with time_machine.travel(at(10, 9)):
         client = client_for(officer)
         # Request savepoints, session and user; my shifts and their attendance; on duty now
-        # and its attendance; posts; incidents; swaps to accept and approve; leave to
-        # decide; absent people; the idle-timeout session save.
-        with django_assert_num_queries(17):
+        # and its attendance; other posts' shifts and absences per township; posts;
+        # incidents; swaps to accept and approve; leave to decide; absent people; the
+        # idle-timeout session save.
+        with django_assert_num_queries(19):
             client.get(reverse("duty_roster:index"))
