@@ -12,20 +12,36 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config import health
+from institutions.counts import cached_figure
 from institutions.models import Institution, InstitutionKind, Township
 
 
 @login_required
 def home(request):
-    """Each role sees its own work: its institution, its township, or the county."""
+    """Each role sees its own work: its institution, its township, or the county.
+
+    The county-wide figures (totals, kinds, townships, the attention list) are counted once
+    a minute per scope, or after an institution changes (institutions.counts), not on every
+    view of every officer's home page.
+    """
     user = request.user
     institutions = Institution.objects.visible_to(user).active()
+
+    def figure(name, compute):
+        return cached_figure("institutions", name, user, compute)
+
     context = {
-        "attention": institutions.needing_attention().select_related("township")[:20],
-        "totals": institutions.aggregate(
-            count=Count("pk"),
-            residents=Sum("residents"),
-            residents_80_plus=Sum("residents_aged_80_plus"),
+        "attention": figure(
+            "home:attention",
+            lambda: list(institutions.needing_attention().select_related("township")[:20]),
+        ),
+        "totals": figure(
+            "home:totals",
+            lambda: institutions.aggregate(
+                count=Count("pk"),
+                residents=Sum("residents"),
+                residents_80_plus=Sum("residents_aged_80_plus"),
+            ),
         ),
     }
     if user.is_institution_staff:
@@ -33,10 +49,15 @@ def home(request):
     else:
         context["by_kind"] = [
             {"kind": row["kind"], "kind_label": InstitutionKind(row["kind"]).label, "n": row["n"]}
-            for row in institutions.values("kind").annotate(n=Count("pk")).order_by("kind")
+            for row in figure(
+                "home:by_kind",
+                lambda: list(institutions.values("kind").annotate(n=Count("pk")).order_by("kind")),
+            )
         ]
     if user.is_county_wide:
-        context["townships"] = Township.objects.with_institution_totals()
+        context["townships"] = figure(
+            "townships", lambda: list(Township.objects.with_institution_totals())
+        )
     context["panels"] = home_panels(user)
     return render(request, "home.html", context)
 

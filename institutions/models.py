@@ -186,6 +186,14 @@ class InstitutionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def in_list_order(self, user):
+        """Township, then name. Within one township the index institution_list_order hands
+        over the page; ordering by the (constant) township code as well would sort the
+        whole township on every page."""
+        if user.is_county_wide:
+            return self.order_by("township__code", "name")
+        return self.order_by("township_id", "name")
+
     def needing_attention(self):
         """Residential institutions with no designated hospital, or with sandwich panels."""
         return self.filter(
@@ -262,7 +270,10 @@ class Institution(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["township", "kind"])]
+        indexes = [
+            models.Index(fields=["township", "kind"]),
+            models.Index(fields=["township", "name"], name="institution_list_order"),
+        ]
 
     def __str__(self):
         return self.name

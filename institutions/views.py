@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from institutions.counts import CachedCountPaginator, cached_figure
 from institutions.filters import InstitutionFilter
 from institutions.forms import InstitutionForm, institution_form_class_for
 from institutions.models import Institution, Township
@@ -14,10 +14,19 @@ PAGE_SIZE = 25
 
 @login_required
 def institution_list(request):
-    visible = Institution.objects.visible_to(request.user).select_related("township")
-    institution_filter = InstitutionFilter(request.GET or None, queryset=visible, user=request.user)
-    page = Paginator(institution_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": institution_filter, "page": page, "query": _query_without_page(request)}
+    user = request.user
+    visible = Institution.objects.visible_to(user).select_related("township")
+    institution_filter = InstitutionFilter(request.GET or None, queryset=visible, user=user)
+    query = _query_without_page(request)
+    paginator = CachedCountPaginator(
+        institution_filter.qs.in_list_order(user),
+        PAGE_SIZE,
+        topic="institutions",
+        name=f"list:{query}",
+        user=user,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"filter": institution_filter, "page": page, "query": query}
     template = "institutions/_list_results.html" if request.htmx else "institutions/list.html"
     return render(request, template, context)
 
@@ -60,7 +69,14 @@ def institution_edit(request, pk):
 
 @login_required
 def township_list(request):
-    townships = Township.objects.visible_to(request.user).with_institution_totals()
+    # One aggregate over every institution of the scope: counted once a minute (the home
+    # page shares the figure), or again after an institution or township changes.
+    townships = cached_figure(
+        "institutions",
+        "townships",
+        request.user,
+        lambda: list(Township.objects.visible_to(request.user).with_institution_totals()),
+    )
     return render(request, "institutions/township_list.html", {"townships": townships})
 
 
