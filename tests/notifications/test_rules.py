@@ -231,6 +231,25 @@ def test_a_supervised_hazard_tells_the_bureau_and_township_daily_until_it_is_clo
     assert Notification.objects.filter(rule="hazard-supervised", recipient=town1).count() == 2
 
 
+def test_a_supervised_hazard_is_told_as_supervised_not_also_as_overdue(
+    clock, institution1, town1, officer
+):
+    from inspections.services import place_under_supervision
+
+    overdue = HazardFactory(
+        institution=institution1, deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    supervised = HazardFactory(
+        institution=institution1, deadline=timezone.localdate() - datetime.timedelta(days=4)
+    )
+    assert place_under_supervision() == 1
+    rules.run()
+    told = set(Notification.objects.filter(recipient=town1).values_list("rule", "subject_id"))
+    assert ("hazard-overdue", overdue.pk) in told
+    assert ("hazard-supervised", supervised.pk) in told
+    assert ("hazard-overdue", supervised.pk) not in told
+
+
 def test_once_an_officer_takes_a_supervised_hazard_only_they_of_the_bureau_are_told(
     clock, institution1, town1, officer, admin_user
 ):
