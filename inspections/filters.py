@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,10 +16,17 @@ class HazardFilter(django_filters.FilterSet):
         label=_("township"),
         empty_label=_("All townships"),
     )
+    # A township has hundreds of institutions and a county tens of thousands: no
+    # <select> of them. The name is typed (a "contains" filter that works without
+    # JavaScript); the htmx suggestions fill in the chosen institution's id.
     institution = django_filters.ModelChoiceFilter(
-        queryset=Institution.objects.none(),
+        queryset=Institution.objects.none(), label=_("institution"), widget=forms.HiddenInput
+    )
+    institution_name = django_filters.CharFilter(
+        method="filter_institution_name",
         label=_("institution"),
-        empty_label=_("All institutions"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
     )
     kind = django_filters.ChoiceFilter(
         field_name="institution__kind",
@@ -60,6 +68,7 @@ class HazardFilter(django_filters.FilterSet):
         fields = [
             "township",
             "institution",
+            "institution_name",
             "kind",
             "category",
             "severity",
@@ -71,22 +80,40 @@ class HazardFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["township"].queryset = Township.objects.visible_to(user)
-        self.filters["institution"].queryset = self._institution_choices(user, data)
+        # Validating a chosen id is one lookup in the user's scope; nothing is listed.
+        self.filters["institution"].queryset = Institution.objects.visible_to(user)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
+        name = self.form.fields["institution_name"].widget
+        name.attrs.update(
+            {
+                "class": "form-control",
+                "placeholder": _("Type part of a name"),
+                "hx-get": reverse("inspections:institution_options"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#institution-options",
+                "hx-include": "[name=township]",
+                "hx-sync": "this:replace",
+                "hx-push-url": "false",
+                # Typing another name forgets the institution picked before.
+                "hx-on:input": "this.form.elements.institution.value = ''",
+            }
+        )
 
-    @staticmethod
-    def _institution_choices(user, data):
-        # A county has thousands of institutions: the county-wide roles pick a township first.
-        institutions = Institution.objects.visible_to(user).only("pk", "name")
-        if not user.is_county_wide:
-            return institutions
-        township = str((data or {}).get("township", ""))
-        # ASCII digits only: "²" passes isdigit() but not int(); the filter form
-        # itself reports a bad township beside its field.
-        if township.isascii() and township.isdigit() and len(township) <= 18:
-            return institutions.filter(township_id=int(township))
-        return institutions.none()
+    def filter_queryset(self, queryset):
+        picked = self.form.cleaned_data.get("institution")
+        if picked and not self.form.cleaned_data.get("institution_name"):
+            # Opened with ?institution=<id> (a link): the box shows whose hazards these are.
+            data = self.form.data.copy()
+            data["institution_name"] = picked.name
+            self.form.data = data
+        return super().filter_queryset(queryset)
+
+    def filter_institution_name(self, queryset, name, value):
+        value = value.strip()
+        if not value or self.form.cleaned_data.get("institution"):
+            return queryset  # a picked institution is more exact than its typed name
+        return queryset.filter(institution__name__contains=value)
 
     def filter_overdue(self, queryset, name, value):
         if value:

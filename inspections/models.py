@@ -499,7 +499,11 @@ class Inspection(models.Model):
                 name="inspection_once_per_campaign_day",
             )
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # "Recently submitted": status = submitted ORDER BY submitted_at DESC LIMIT n.
+            models.Index(fields=["status", "submitted_at"], name="inspection_status_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.institution} · {self.version.template.name} · {self.due_on}"
@@ -699,7 +703,34 @@ class Hazard(models.Model):
                 name="hazard_supervision_complete",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # The ledger's order (deadline, pk) with LIMIT: read in index order, no sort.
+            models.Index(fields=["deadline", "id"], name="hazard_deadline_id"),
+            # The unresolved hazards (a small share of a ledger that keeps its history):
+            # the overdue and supervised ledgers read it in deadline order, and the
+            # county-wide counts are index-only scans of it (the columns they test are
+            # included; institution_id joins to the township for a clerk's counts).
+            models.Index(
+                fields=["deadline", "id"],
+                include=["status", "supervised_at", "institution"],
+                condition=~Q(status=HazardStatus.CLOSED),
+                name="hazard_unresolved_deadline",
+            ),
+            # The ledger's selective filters, each in the ledger's order: a filter that
+            # matches few rows otherwise reads the whole table to count or fill a page.
+            models.Index(fields=["category", "deadline", "id"], name="hazard_category_deadline"),
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(severity=Severity.MAJOR),
+                name="hazard_major_deadline",
+            ),
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(supervised_at__isnull=False) & ~Q(status=HazardStatus.CLOSED),
+                name="hazard_supervised_deadline",
+            ),
+        ]
 
     def __str__(self):
         return self.description[:40]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/result/", views.result, name="result"),
     path("hazards/", views.ledger, name="ledger"),
+    path("hazards/institutions/", views.institution_options, name="institution_options"),
     path("hazards/ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard"),
     path("hazards/<int:pk>/<slug:action>/", views.hazard_action, name="hazard_action"),

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +25,7 @@ from inspections.forms import (
     TakeOverSupervisionForm,
     VerifyForm,
 )
+from inspections.home import hazard_counts
 from inspections.models import (
     Answer,
     DeadlineExtension,
@@ -38,6 +37,7 @@ from inspections.models import (
     Item,
     Section,
 )
+from inspections.paging import CappedPaginator
 from inspections.permissions import (
     can_assign_supervisor,
     can_decide_extension,
@@ -50,6 +50,7 @@ from inspections.permissions import (
 from institutions.models import Institution
 
 PAGE_SIZE = 25
+INSTITUTION_OPTIONS = 20
 
 
 @login_required
@@ -60,11 +61,7 @@ def index(request):
     )
     open_inspections = inspections.due().order_by("due_on")[:50]
     recent_done = inspections.filter(status="submitted").order_by("-submitted_at")[:10]
-    hazards = Hazard.objects.visible_to(request.user).aggregate(
-        unresolved=Count("pk", filter=~Q(status=HazardStatus.CLOSED)),
-        overdue=Count("pk", filter=~Q(status=HazardStatus.CLOSED) & Q(deadline__lt=today)),
-        awaiting=Count("pk", filter=Q(status=HazardStatus.SUBMITTED)),
-    )
+    hazards = hazard_counts(request.user)
     return render(
         request,
         "inspections/index.html",
@@ -280,7 +277,7 @@ def result(request, pk):
 def ledger(request):
     visible = Hazard.objects.visible_to(request.user).select_related("institution__township")
     hazard_filter = HazardFilter(request.GET or None, queryset=visible, user=request.user)
-    page = Paginator(hazard_filter.qs.order_by("deadline", "pk"), PAGE_SIZE).get_page(
+    page = CappedPaginator(hazard_filter.qs.order_by("deadline", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -293,6 +290,30 @@ def ledger(request):
     }
     template = "inspections/_ledger_rows.html" if request.htmx else "inspections/ledger.html"
     return render(request, template, context)
+
+
+@login_required
+def institution_options(request):
+    """The ledger's institution picker: up to OPTIONS institutions in the user's scope
+    whose name holds what was typed (in the township chosen beside it, if any)."""
+    typed = request.GET.get("institution_name", "").strip()[:100]
+    institutions = Institution.objects.none()
+    if typed:
+        institutions = (
+            Institution.objects.visible_to(request.user)
+            .filter(name__contains=typed)
+            .select_related("township")
+            .only("pk", "name", "township__name")
+            .order_by("name")
+        )
+        township = request.GET.get("township", "")
+        if township.isascii() and township.isdigit() and len(township) <= 18:
+            institutions = institutions.filter(township_id=int(township))
+    return render(
+        request,
+        "inspections/_institution_options.html",
+        {"institutions": institutions[:INSTITUTION_OPTIONS]},
+    )
 
 
 @login_required

@@ -157,14 +157,15 @@ def test_home_page_shows_the_inspections_panel(client_for, town1, sweep):
     assert "检查与隐患" in page
 
 
-def test_county_ledger_offers_institutions_only_within_the_chosen_township(
+def test_county_ledger_suggests_institutions_only_within_the_chosen_township(
     client_for, officer, institution1, institution2
 ):
     client = client_for(officer)
-    unfiltered = client.get(reverse("inspections:ledger")).context["filter"]
-    assert list(unfiltered.filters["institution"].queryset) == []
-    by_township = client.get(reverse("inspections:ledger"), {"township": institution1.township_id})
-    assert list(by_township.context["filter"].filters["institution"].queryset) == [institution1]
+    options = reverse("inspections:institution_options")
+    both = client.get(options, {"institution_name": "院"}).context["institutions"]
+    assert set(both) == {institution1, institution2}
+    one = client.get(options, {"institution_name": "院", "township": institution1.township_id})
+    assert list(one.context["institutions"]) == [institution1]
 
 
 def test_ledger_downloads_as_xlsx_with_the_same_scope(

@@ -1,0 +1,83 @@
+"""Paging a list whose full count would cost a scan of every matching row.
+
+Django's Paginator counts every row of the filter (COUNT(*)), which reads the whole
+ledger for a county's unfiltered view however the rows themselves are found. This
+paginator counts at most `cap` + 1 rows: up to the cap the total is exact, beyond it
+the page says "more than 1,000" and pages on with Previous / Next, each page found
+by reading one row more than it shows. The cost follows the page, not the table.
+"""
+
+import math
+
+from django.utils.functional import cached_property
+
+COUNT_CAP = 1000
+# A page number beyond this is read as the first page: deep OFFSETs read every row before them.
+MAX_PAGE_DIGITS = 6
+
+
+class CappedPaginator:
+    def __init__(self, queryset, per_page, *, cap=None):
+        self.queryset = queryset
+        self.per_page = per_page
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self):
+        """The number of rows, or cap + 1 when there are more than `cap`."""
+        return self.queryset.order_by()[: self.cap + 1].count()
+
+    @property
+    def count_is_capped(self):
+        return self.count > self.cap
+
+    @property
+    def num_pages(self):
+        """The number of pages, or None when the count stops at the cap."""
+        if self.count_is_capped:
+            return None
+        return max(1, math.ceil(self.count / self.per_page))
+
+    def get_page(self, number):
+        number = _page_number(number)
+        if self.num_pages is not None:
+            number = min(number, self.num_pages)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.queryset[bottom : bottom + self.per_page + 1])
+        return CappedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+
+
+class CappedPage:
+    def __init__(self, object_list, number, paginator, *, has_next):
+        self.object_list = object_list
+        self.number = number
+        self.paginator = paginator
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def _page_number(raw):
+    raw = str(raw or "")
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS:
+        return max(int(raw), 1)
+    return 1
