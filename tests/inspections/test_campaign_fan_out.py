@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.utils import translation
 
 from inspections.campaigns import fan_out_active_campaigns, fan_out_campaign
@@ -90,3 +91,61 @@ def test_inspection_state_reads_due_overdue_or_done(institution1):
     with translation.override("en"):
         assert inspection.state_label(today=MONDAY) == "due"
         assert inspection.state_label(today=MONDAY + datetime.timedelta(days=5)) == "overdue"
+
+
+def test_fan_out_records_each_new_inspection_in_its_history(institution1, institution2):
+    campaign = make_campaign(recurrence=Recurrence.TWICE_WEEKLY, due_on=None)
+    fan_out_campaign(campaign, today=MONDAY)
+    created = Inspection.objects.all()
+    assert created.count() == 4
+    history = Inspection.history.all()
+    assert sorted(h.id for h in history) == sorted(i.pk for i in created)
+    assert {h.history_type for h in history} == {"+"}
+    fan_out_campaign(campaign, today=MONDAY)
+    assert Inspection.history.count() == 4
+
+
+def test_fanned_out_inspections_are_drafts_of_the_current_version(institution1):
+    campaign = make_campaign(level="self")
+    fan_out_campaign(campaign, today=MONDAY)
+    inspection = Inspection.objects.get()
+    assert inspection.version == campaign.template.current_version()
+    assert inspection.level == "self"
+    assert inspection.status == "draft"
+    assert inspection.created_at is not None
+    assert inspection.inspector is None and inspection.submitted_at is None
+
+
+def test_an_inspection_made_meanwhile_is_not_made_twice(institution1, institution2):
+    campaign = make_campaign()
+    Inspection.objects.create(
+        institution=institution1,
+        version=campaign.template.current_version(),
+        campaign=campaign,
+        level=campaign.level,
+        due_on=campaign.due_on,
+    )
+    assert fan_out_campaign(campaign, today=MONDAY) == 1
+    assert Inspection.objects.filter(institution=institution1).count() == 1
+
+
+def test_inactive_institutions_are_not_inspected(institution1, institution2):
+    institution2.is_active = False
+    institution2.save()
+    campaign = make_campaign()
+    assert fan_out_campaign(campaign, today=MONDAY) == 1
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_fan_out_costs_the_same_statements_however_many_institutions(
+    township1, count, django_assert_num_queries
+):
+    InstitutionFactory.create_batch(count, township=township1)
+    make_campaign(recurrence=Recurrence.TWICE_WEEKLY, due_on=None)
+    # The active campaigns with their templates; per campaign: its current version,
+    # whether it hand-picks institutions or townships (2), and the one INSERT.
+    with django_assert_num_queries(5):
+        assert fan_out_active_campaigns(today=MONDAY) == 2 * count
+    with django_assert_num_queries(5):  # steady: nothing new
+        assert fan_out_active_campaigns(today=MONDAY) == 0
+    assert Inspection.objects.count() == 2 * count
