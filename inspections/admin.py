@@ -121,7 +121,9 @@ class CampaignAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["level", "recurrence", "is_active"]
-    filter_horizontal = ["townships", "institutions"]
+    filter_horizontal = ["townships"]
+    # A county has thousands of institutions: searched, not listed in two boxes.
+    autocomplete_fields = ["institutions"]
     search_fields = ["name"]
 
 
