@@ -1,5 +1,3 @@
-import datetime
-
 from django.utils import timezone
 
 from duty_roster.models import Attendance, Incident, Shift
@@ -16,9 +14,6 @@ def panels(user):
             .order_by("starts_at")
             .first(),
             "unacknowledged": Incident.objects.visible_to(user).unacknowledged().count(),
-            "missed": Attendance.objects.visible_to(user)
-            .missed()
-            .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
-            .count(),
+            "missed": Attendance.objects.visible_to(user).absent_in_the_last_day(now).count(),
         }
     ]

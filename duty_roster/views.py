@@ -69,12 +69,6 @@ MISSED_SHOWN = 50
 PAGE_SIZE = 50
 
 
-def _absent_since(now):
-    # Absences of shifts that ended within the day; such a shift started at most the
-    # longest shift before that, so it was marked absent after then (missed_at's index).
-    return now - datetime.timedelta(days=1) - MAX_SHIFT_LENGTH
-
-
 @login_required
 def index(request):
     user, now = request.user, timezone.now()
@@ -87,7 +81,9 @@ def index(request):
         "on_duty_now": _shifts_with_attendance(under_way.at_a_glance_for(user)).order_by(
             "post__kind", "post__name"
         ),
-        "elsewhere": under_way.elsewhere_for(user).per_township(absent_since=_absent_since(now)),
+        "elsewhere": under_way.elsewhere_for(user).per_township(
+            absent_since=now - datetime.timedelta(days=1) - MAX_SHIFT_LENGTH
+        ),
         "posts": services.posts_for(user).at_a_glance_for(user),
         "incident_queue": Incident.objects.visible_to(user)
         .in_service_years()
@@ -108,8 +104,7 @@ def index(request):
             approver=user, status=RequestStatus.PENDING
         ).select_related("person")[:WAITING_SHOWN],
         "missed": Attendance.objects.visible_to(user)
-        .missed(since=_absent_since(now))
-        .filter(shift__ends_at__gt=now - datetime.timedelta(days=1))
+        .absent_in_the_last_day(now)
         .select_related("shift__post", "person")
         .order_by("-missed_at", "shift__post__name", "role", "pk")[:MISSED_SHOWN],
     }

@@ -207,6 +207,13 @@ class AttendanceQuerySet(models.QuerySet):
         missed = self.filter(missed_at__isnull=False, checked_in_at__isnull=True)
         return missed if since is None else missed.filter(missed_at__gte=since)
 
+    def absent_in_the_last_day(self, now):
+        """脱岗 at shifts that ended less than a day before `now` (or are under way): the
+        duty page's and home panel's list. Such a shift started at most a day and the
+        longest shift ago, and was marked after it started: missed_at's index bounds it."""
+        day_ago = now - datetime.timedelta(days=1)
+        return self.missed(since=day_ago - MAX_SHIFT_LENGTH).filter(shift__ends_at__gt=day_ago)
+
     def late(self):
         return self.filter(checked_in_at__gt=F("shift__starts_at") + CHECK_IN_GRACE)
 
