@@ -119,3 +119,16 @@ def test_the_overdue_filter_lists_each_person_once(client_for, town1, township1)
     person = in_category(in_category(PersonFactory(township=township1), "orphan"), "elderly_alone")
     page = client_for(town1).get(reverse("relief:people") + "?overdue=on")
     assert list(page.context["page"]) == [person]
+
+
+def test_the_digests_counts_per_township_match_the_list(township1, township2):
+    from notifications.rules.relief import overdue_visits_by_township
+
+    in_category(in_category(PersonFactory(township=township1), "orphan"), "elderly_alone")
+    in_category(PersonFactory(township=township1), "orphan")
+    last_visited(in_category(PersonFactory(township=township2), "orphan"), 10)  # visited
+    in_category(PersonFactory(township=township2), "elderly_alone")
+    expected = {}
+    for person in Person.objects.overdue_for_visit(TODAY):
+        expected[person.township_id] = expected.get(person.township_id, 0) + 1
+    assert dict(overdue_visits_by_township(TODAY)) == expected == {township1.pk: 2, township2.pk: 1}
