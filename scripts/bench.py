@@ -1,116 +1,371 @@
-"""Time the busiest pages on a county ten times the demo's size.
+"""Time every page, and the Celery scans, at two sizes of county: does cost follow the page?
 
-Usage: .venv/bin/python scripts/bench.py [--institutions N] [--requests R]
-Builds a throwaway database (the test database of DATABASE_URL, or SQLite in
-memory), seeds the demo county plus N extra institutions, then requests each
-page R times as the bureau officer and as a township clerk, and prints the
-median and 95th-percentile time per request and the SQL queries per request.
+Usage: .venv/bin/python scripts/bench.py [--sizes 1,10] [--huge] [--requests R]
+                                          [--existing] [--keep]
+
+For each size (1× = 2,000 institutions, 20,000 hazards, 10,000 inspections, 11,000
+shifts, 10,000 people and the rest in proportion: see scripts/bench_data.py; 10× is ten
+times that; --huge adds 100×) it builds a fresh throwaway database (the test database of
+DATABASE_URL with the size in its name) with bulk inserts, then:
+
+1. times the notification scan (notifications.rules.run) twice at one moment: rows per
+   second (hazards + shifts + incidents over seconds) and SQL queries of the cold and of
+   the steady run;
+2. times fan_out_campaigns cold (inspections created per second) and again (queries);
+3. requests every list and detail page as the bureau officer, a township clerk (town1) and
+   an institution's staff (inst1), in-process with Django's test client: one warm-up, then
+   R requests, recording the median and 95th-percentile milliseconds, the SQL queries of a
+   request and the HTML size. A trivial logged-in page (password changed) is the floor.
+
+Then it prints one table: each page and role, per size median / p95 / queries / KB, and the
+growth (median at the largest size over the median at the smallest). Marks: `T` over the
+time target (150 ms at 10×, 300 ms at 100×), `G` growth over 1.5×, `S` over 300 KB. Any
+page answering other than 200 stops the run with a non-zero exit.
+
+--existing measures DATABASE_URL's database as it is (built by bench_data.py) instead of
+building; --keep leaves the built databases in place (their names are printed).
+PostgreSQL only.
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
-
 import warnings
+from dataclasses import dataclass
+from pathlib import Path
 
 import django
 
-warnings.filterwarnings("ignore", message="No directory at")
+if __name__ == "__main__":  # as a script; tests import PAGES and page_urls() from here
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault(
+        "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
 
-django.setup()
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from scripts import bench_data
 
+ROLES = ("officer", "town1", "inst1")
+ALL = ROLES
+BUREAU_AND_TOWN = ("officer", "town1")
+BUREAU = ("officer",)
+TIME_TARGET_MS = {10: 150, 100: 300}
+GROWTH_TARGET = 1.5
+SIZE_TARGET_KB = 300
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url_name: str
+    target: str | None = None  # key into targets(): the object a detail page shows
+    query: str = ""
+    roles: tuple = ALL
+
+
+FLOOR = Page("floor: password changed", "password_change_done")
 PAGES = [
-    ("home", "/"),
-    ("institution list", "/institutions/"),
-    ("institution list, filtered", "/institutions/?kind=elderly_care&fire_risk_level=high"),
-    ("institution list, search", "/institutions/?q=敬老院"),
-    ("institution detail", None),
-    ("township list", "/institutions/townships/"),
-    ("hazard ledger", "/inspections/hazards/"),
-    ("inspections to do", "/inspections/"),
-    ("duty", "/duty/"),
-    ("relief people", "/relief/people/"),
+    FLOOR,
+    Page("home", "home"),
+    Page("institution list", "institutions:list"),
+    Page("institution list, filtered", "institutions:list", query="kind=elderly_care"),
+    Page("institution list, search", "institutions:list", query="q=敬老院"),
+    Page("institution detail", "institutions:detail", "institution"),
+    Page("township list", "institutions:townships"),
+    Page("hazard ledger", "inspections:ledger"),
+    Page("hazard ledger, open", "inspections:ledger", query="status=open"),
+    Page("hazard detail", "inspections:hazard", "hazard"),
+    Page("inspections to do", "inspections:index"),
+    Page("inspection to fill", "inspections:fill", "draft"),
+    Page("inspection result", "inspections:result", "submitted"),
+    Page("duty", "duty_roster:index"),
+    Page("on duty now", "duty_roster:on_duty"),
+    Page("duty posts", "duty_roster:posts"),
+    Page("roster of a post", "duty_roster:roster", "post"),
+    Page("shift detail", "duty_roster:shift", "shift"),
+    Page("leave reports", "duty_roster:leave"),
+    Page("incidents", "duty_roster:incidents"),
+    Page("incident detail", "duty_roster:incident", "incident"),
+    Page("relief home", "relief:index", roles=BUREAU_AND_TOWN),
+    Page("relief people", "relief:people", roles=BUREAU_AND_TOWN),
+    Page("relief people, search", "relief:people", query="q=王", roles=BUREAU_AND_TOWN),
+    Page("person detail (visits)", "relief:person", "person", roles=BUREAU_AND_TOWN),
+    Page("applications", "relief:applications", roles=BUREAU_AND_TOWN),
+    Page("transfers", "relief:transfers", roles=BUREAU_AND_TOWN),
+    Page("batches", "relief:batches", roles=BUREAU),
+    Page("batch detail", "relief:batch", "batch", roles=BUREAU),
+    Page("notifications inbox", "notifications:inbox"),
 ]
 
 
-def seed(extra):
-    from institutions.models import Institution, Township
+def targets():
+    """The objects detail pages show: 羊册镇敬老院's, which all three roles may see."""
+    from duty_roster.models import DutyPost, Incident, Shift
+    from inspections.models import Hazard, Inspection, InspectionStatus, Level
+    from institutions.demo import DEMO_INSTITUTION
+    from institutions.models import Institution
+    from relief.models import DisbursementBatch, Person
 
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", stdout=quiet)
-    townships = list(Township.objects.all())
-    template = Institution.objects.get(name="羊册镇敬老院")
-    rows = []
-    for n in range(extra):
-        rows.append(
-            Institution(
-                **{
-                    field.attname: getattr(template, field.attname)
-                    for field in Institution._meta.concrete_fields
-                    if field.attname not in ("id", "name", "credit_code", "township_id")
-                },
-                name=f"压测养老院{n:05d}",
-                township=townships[n % len(townships)],
-            )
-        )
-    Institution.objects.bulk_create(rows, batch_size=1000)
+    institution = Institution.objects.get(name=DEMO_INSTITUTION)
+    now = timezone.now()
+    post = DutyPost.objects.get(institution=institution)
+    shift = (
+        Shift.objects.filter(post=post, starts_at__lte=now, ends_at__gt=now).first()
+        or Shift.objects.filter(post=post).order_by("-starts_at").first()
+    )
+    # The oldest of each: the same object at every size (the demo's, where it has one).
+    inspections = Inspection.objects.filter(institution=institution).order_by("pk")
+    found = {
+        "institution": institution.pk,
+        "hazard": Hazard.objects.filter(institution=institution).order_by("pk").first(),
+        "draft": inspections.filter(status=InspectionStatus.DRAFT, level=Level.SELF).first(),
+        "submitted": inspections.filter(status=InspectionStatus.SUBMITTED).first(),
+        "post": post.pk,
+        "shift": shift,
+        "incident": Incident.objects.filter(institution=institution).order_by("pk").first(),
+        "person": Person.objects.filter(township=institution.township).order_by("pk").first(),
+        # The batch with the most lines: a county's whole roster, growing with the county.
+        "batch": DisbursementBatch.objects.order_by("-count", "pk").first(),
+    }
+    return {key: getattr(value, "pk", value) for key, value in found.items()}
+
+
+def url_for(page, objects):
+    args = [objects[page.target]] if page.target else []
+    if page.target and args[0] is None:
+        return None
+    try:
+        url = reverse(page.url_name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{page.query}" if page.query else url
+
+
+class PageFailed(Exception):
+    pass
+
+
+def page_urls(role):
+    """(page, URL) for each page `role` is benchmarked on that exists in this database."""
+    objects = targets()
+    found = []
+    for page in PAGES:
+        if role in page.roles:
+            found.append((page, url_for(page, objects)))
+    return found
 
 
 def measure(client, url, requests):
-    timings, queries = [], 0
+    """One warm-up request, then `requests` timed ones."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise PageFailed(f"{url} answered {response.status_code}")
+    timings = []
     for _ in range(requests):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get(url)
             timings.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        queries = len(captured)
+            raise PageFailed(f"{url} answered {response.status_code}")
     timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, queries
+    p95 = timings[min(len(timings) - 1, max(0, round(len(timings) * 0.95) - 1))]
+    return {
+        "median": statistics.median(timings),
+        "p95": p95,
+        "queries": len(captured),
+        "kb": len(response.content) / 1024,
+    }
+
+
+def measure_pages(requests, out, failures):
+    from institutions.models import User
+
+    results = {}
+    for role in ROLES:
+        # A page that fails is reported and the run goes on; main() exits non-zero.
+        client = Client(raise_request_exception=False)
+        client.force_login(User.objects.get(username=role))
+        for page, url in page_urls(role):
+            if url is None:
+                out.write(f"  skipped {page.label}: no URL {page.url_name} or no object\n")
+                continue
+            try:
+                results[(page.label, role)] = measure(client, url, requests)
+            except PageFailed as failed:
+                failures.append(f"{page.label} as {role}: {failed}")
+                out.write(f"  FAILED {page.label} as {role}: {failed}\n")
+    return results
+
+
+def time_scan():
+    from duty_roster.models import Incident, Shift
+    from inspections.models import Hazard
+    from notifications import rules
+
+    rows = Hazard.objects.count() + Shift.objects.count() + Incident.objects.count()
+    now = timezone.now()  # both runs see the same moment: the second lands nothing new
+    runs = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            created = rules.run(now=now)
+            seconds = time.perf_counter() - start
+        runs.append((seconds, sum(created.values()), len(captured)))
+    return rows, runs
+
+
+def time_fan_out():
+    from inspections.models import Inspection
+    from inspections.tasks import fan_out_campaigns
+
+    runs = []
+    for _ in range(2):
+        before = Inspection.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            fan_out_campaigns()
+            seconds = time.perf_counter() - start
+        runs.append((seconds, Inspection.objects.count() - before, len(captured)))
+    return runs
+
+
+def run_size(scale, args, out, failures):
+    """Build (unless --existing), time the tasks, then the pages; returns the page results."""
+    if not args.existing:
+        start = time.perf_counter()
+        bench_data.build(scale, stdout=io.StringIO())
+        out.write(f"{scale:g}×: built in {time.perf_counter() - start:.0f} s\n")
+    from duty_roster.models import Shift
+    from inspections.models import Answer, Hazard, Inspection
+    from institutions.models import Institution
+    from relief.models import Person
+
+    out.write(
+        f"{scale:g}×: {Institution.objects.count():,} institutions, "
+        f"{Hazard.objects.count():,} hazards, {Inspection.objects.count():,} inspections "
+        f"({Answer.objects.count():,} answers), {Shift.objects.count():,} shifts, "
+        f"{Person.objects.count():,} people\n"
+    )
+    rows, scans = time_scan()
+    for name, (seconds, created, queries) in zip(("cold", "steady"), scans, strict=True):
+        out.write(
+            f"  notification scan, {name}: {seconds:.2f} s, {rows / seconds:,.0f} rows/s "
+            f"over {rows:,} rows, {created:,} messages, {queries} queries\n"
+        )
+    fan_out = time_fan_out()
+    for name, (seconds, created, queries) in zip(("cold", "steady"), fan_out, strict=True):
+        rate = f"{created / seconds:,.0f} inspections/s" if created else "nothing due"
+        out.write(
+            f"  fan_out_campaigns, {name}: {seconds:.2f} s, {created:,} created ({rate}), "
+            f"{queries} queries\n"
+        )
+    cache.clear()
+    return measure_pages(args.requests, out, failures)
+
+
+def flags(scale, result, growth):
+    marks = ""
+    target = TIME_TARGET_MS.get(scale)
+    if target and result["median"] > target:
+        marks += "T"
+    if growth is not None and growth > GROWTH_TARGET:
+        marks += "G"
+    if result["kb"] > SIZE_TARGET_KB:
+        marks += "S"
+    return marks
+
+
+def print_table(sizes, results, out):
+    head = f"{'page':30} {'role':8}"
+    for scale in sizes:
+        head += f" | {f'{scale:g}×':>5} {'med':>7} {'p95':>7} {'q':>4} {'KB':>6}"
+    head += " | growth  marks"
+    out.write(head + "\n" + "-" * len(head) + "\n")
+    keys = [key for key in results[sizes[0]] if all(key in results[s] for s in sizes)]
+    misses = 0
+    for key in keys:
+        label, role = key
+        first, last = results[sizes[0]][key], results[sizes[-1]][key]
+        growth = last["median"] / first["median"] if len(sizes) > 1 else None
+        line = f"{label[:30]:30} {role:8}"
+        marks = ""
+        for scale in sizes:
+            r = results[scale][key]
+            line += f" | {'':5} {r['median']:7.1f} {r['p95']:7.1f} {r['queries']:4d} {r['kb']:6.1f}"
+            marks += flags(scale, r, None)
+        if label != FLOOR.label and growth is not None and growth > GROWTH_TARGET:
+            marks += "G"
+        marks = "".join(sorted(set(marks)))
+        misses += bool(marks) and label != FLOOR.label
+        line += f" | {growth:5.2f}×  {marks}" if growth is not None else f" |         {marks}"
+        out.write(line + "\n")
+    out.write(
+        f"\n{misses} of {len(keys)} page/role rows miss a target "
+        f"(T: median over {TIME_TARGET_MS} ms at that size, G: growth over "
+        f"{GROWTH_TARGET}×, S: over {SIZE_TARGET_KB} KB)\n"
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--institutions", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=30)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,10", help="scales to build (default: 1,10)")
+    parser.add_argument("--huge", action="store_true", help="add 100× (about half an hour)")
+    parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
+    parser.add_argument(
+        "--existing", action="store_true", help="measure DATABASE_URL's database as it is"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the built databases")
     args = parser.parse_args()
-
+    sizes = [float(s) if "." in s else int(s) for s in args.sizes.split(",") if s]
+    if args.huge and 100 not in sizes:
+        sizes.append(100)
+    if args.existing:
+        sizes = sizes[:1]
+    if connection.vendor != "postgresql":
+        raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL")
+    out = sys.stdout
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        seed(args.institutions)
-        from institutions.models import Institution, User
-
-        detail = Institution.objects.get(name="羊册镇敬老院").get_absolute_url()
-        print(
-            f"{connection.vendor}, {Institution.objects.count()} institutions, "
-            f"{args.requests} requests per page"
-        )
-        print(f"{'user':8} {'page':30} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for username in ("officer", "town1"):
-            client = Client()
-            client.force_login(User.objects.get(username=username))
-            for name, url in PAGES:
-                median, p95, queries = measure(client, url or detail, args.requests)
-                print(f"{username:8} {name:30} {median:10.1f} {p95:8.1f} {queries:8d}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    base_name = connection.settings_dict["NAME"]
+    out.write(
+        f"PostgreSQL {connection.cursor().connection.info.server_version}, "
+        f"{os.cpu_count()} cores, {args.requests} requests per page, {timezone.now():%Y-%m-%d}\n"
+    )
+    results, failures = {}, []
+    for scale in sizes:
+        if args.existing:
+            results[scale] = run_size(scale, args, out, failures)
+            continue
+        connection.settings_dict["TEST"]["NAME"] = f"test_{base_name}_{scale:g}x".replace(".", "_")
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            results[scale] = run_size(scale, args, out, failures)
+        finally:
+            if args.keep:
+                out.write(f"  kept database {connection.settings_dict['NAME']}\n")
+                connection.close()
+                connection.settings_dict["NAME"] = old_name
+            else:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+    out.write("\n")
+    print_table(sizes, results, out)
+    if failures:
+        out.write("\nFAILED (not 200):\n" + "".join(f"  {f}\n" for f in failures))
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
