@@ -65,6 +65,7 @@ i18n: install
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
-# Page timings on a county ten times the demo's size (see README, "Benchmarks").
+# Every page as three roles, and the Celery scans, at 1× and 10× a county's data (PostgreSQL;
+# BENCH_ARGS="--huge" adds 100×); fails if a page answers other than 200. README, "Benchmarks".
 bench: install
-	$(PY) scripts/bench.py $(BENCH_ARGS)
+	$(PY) -u scripts/bench.py $(BENCH_ARGS)
