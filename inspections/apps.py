@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections and hazards")
+
+    def ready(self):
+        from inspections import home, models
+        from institutions.counts import invalidate_on_write
+
+        invalidate_on_write(home.TOPIC, models.Hazard, models.Inspection)

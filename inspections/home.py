@@ -1,20 +1,20 @@
-"""The counts officers and clerks see on their pages, cached for a minute per scope.
+"""The counts officers and clerks see on their pages, kept a minute per scope.
 
-Counting a county's hazards reads tens of thousands of index entries; every page view
-of every officer would do it again. The counts are kept in the cache (Redis in
-production) for COUNTS_SECONDS under a key naming the scope they were counted in
-(the county, one township, one institution) and the day (what is overdue changes at
-midnight), so a township's clerks share their township's counts and never see
-another's. A change shows within a minute.
+Counting a county's hazards reads tens of thousands of index entries, and every page view
+of every officer would do it again. The counts are dashboard figures of the shared
+`institutions.counts` (the cache, Redis in production): counted once per scope (the
+county, one township, one institution) and kept at most a minute; a hazard or an
+inspection saved starts them afresh (see apps.py), and the campaign fan-out's bulk
+insert, which sends no signal, shows within the minute.
 """
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from inspections.models import Hazard, HazardStatus, Inspection, InspectionStatus
+from institutions.counts import cached_figure
 
-COUNTS_SECONDS = 60
+TOPIC = "inspections"
 
 
 def panels(user):
@@ -33,12 +33,12 @@ def panels(user):
 
 def hazard_counts(user):
     """Unresolved, overdue, awaiting verification and supervised hazards in the user's scope."""
-    return _cached("hazards", user, _count_hazards)
+    return _cached("hazard_counts", user, _count_hazards)
 
 
 def inspection_counts(user):
     """Draft inspections due (today or later) and overdue in the user's scope."""
-    return _cached("inspections", user, _count_inspections)
+    return _cached("inspection_counts", user, _count_inspections)
 
 
 def _count_hazards(user, today):
@@ -67,23 +67,7 @@ def _count_inspections(user, today):
     )
 
 
-def _cached(subject, user, count):
+def _cached(name, user, count):
     today = timezone.localdate()
-    scope = scope_key(user)
-    if scope is None:
-        return count(user, today)
-    key = f"inspections:{subject}-counts:{scope}:{today.isoformat()}"
-    return cache.get_or_set(key, lambda: count(user, today), COUNTS_SECONDS)
-
-
-def scope_key(user):
-    """The scope `visible_to(user)` filters by, as a cache key part (None: not cached)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return None
-    if user.is_county_wide:
-        return "county"
-    if user.is_township_staff and user.township_id:
-        return f"township-{user.township_id}"
-    if user.is_institution_staff and user.institution_id:
-        return f"institution-{user.institution_id}"
-    return None
+    # The day is part of the name: what is overdue changes at midnight.
+    return cached_figure(TOPIC, f"{name}:{today.isoformat()}", user, lambda: count(user, today))
