@@ -106,7 +106,7 @@ def index(request):
         "missed": Attendance.objects.visible_to(user)
         .absent_in_the_last_day(now)
         .select_related("shift__post", "person")
-        .order_by("-missed_at", "shift__post__name", "role", "pk")[:MISSED_SHOWN],
+        .order_by("-missed_at", "-pk")[:MISSED_SHOWN],
     }
     return render(request, "duty_roster/index.html", context)
 

@@ -272,7 +272,9 @@ class Attendance(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["missed_at"]),
+            # Absences newest first (the duty page's list, LIMIT 50): the scan marks a
+            # whole round at one moment, so the id breaks the tie within the index.
+            models.Index(fields=["missed_at", "id"], name="attendance_missed_newest"),
             # People not yet checked in nor marked absent: the absence scan's rows. Few
             # at any time (today's and the coming shifts'), however long the history.
             models.Index(

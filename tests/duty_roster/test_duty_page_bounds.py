@@ -138,3 +138,20 @@ def test_township_staff_see_their_townships_institutions_counted(client_for, tow
     assert [(row["township_name"], row["shifts"]) for row in page.context["elsewhere"]] == [
         ("羊册镇", 1)
     ]
+
+
+def test_absences_are_listed_newest_first(client_for, officer, township1):
+    earlier = institution_shift(township1, absent=True)
+    services.mark_missed_check_ins(now=at(10, 8, 20))
+    later = ShiftFactory(
+        # Named to sort after the earlier post: by name, the later absence would come last.
+        post=DutyPostFactory(
+            kind=PostKind.TOWNSHIP_CENTRE, township=township1, name="羊册镇值班室"
+        ),
+        starts_at=at(10, 8, 30),
+        ends_at=at(10, 20),
+        leader=InstitutionStaffFactory(institution=earlier.post.institution),
+    )
+    services.mark_missed_check_ins(now=at(10, 8, 50))
+    page = duty_page(client_for(officer))
+    assert [row.shift for row in page.context["missed"]] == [later, earlier]
