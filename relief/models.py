@@ -493,6 +493,7 @@ class DisbursementBatch(models.Model):
         ordering = ["-period", "programme"]
         verbose_name = _("disbursement batch")
         verbose_name_plural = _("disbursement batches")
+        indexes = [models.Index(fields=["period", "id"], name="batch_period")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(approved_by=F("created_by")), name="batch_approved_by_another"

@@ -332,8 +332,10 @@ def batches(request):
             add_service_errors(form, error)
         else:
             return redirect(batch)
-    found = DisbursementBatch.objects.select_related("programme")
-    return render(request, "relief/batches.html", {"form": form, "batches": found})
+    # A batch a month per programme: years of them, a page at a time.
+    found = DisbursementBatch.objects.select_related("programme").order_by("-period", "-pk")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "relief/batches.html", {"form": form, "batches": page, "page": page})
 
 
 @login_required

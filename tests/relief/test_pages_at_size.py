@@ -9,6 +9,7 @@ from django.urls import reverse
 from relief import services
 from relief.models import (
     Application,
+    DisbursementBatch,
     HomeVisit,
     Payment,
     RegistrationConflict,
@@ -284,3 +285,22 @@ def test_the_transfers_page_runs_the_same_queries_however_many_conflicts(
     assert [t.requested_at for t in decided] == sorted(
         (t.requested_at for t in decided), reverse=True
     )
+
+
+@pytest.mark.parametrize("months", [2, 40])
+def test_the_batches_page_lists_a_page_of_batches_newest_first(
+    client_for, officer, months, django_assert_num_queries
+):
+    programme = ProgrammeFactory()
+    for month in range(months):
+        DisbursementBatch.objects.create(
+            programme=programme,
+            period=f"{2024 + month // 12}-{month % 12 + 1:02d}",
+            created_by=officer,
+        )
+    client = client_for(officer)
+    # savepoints, session, user, menu, programmes for the form, count, page, session save
+    with django_assert_num_queries(10):
+        listed = list(client.get(reverse("relief:batches")).context["batches"])
+    assert len(listed) == min(months, 30)
+    assert [b.period for b in listed] == sorted((b.period for b in listed), reverse=True)
