@@ -66,10 +66,15 @@ class ShiftQuerySet(models.QuerySet):
         return rows
 
     def involving(self, user):
-        """Shifts `user` leads or is a duty officer on. Two index lookups joined by a
-        UNION: an OR across the officers join (with DISTINCT) reads every shift."""
-        led = Shift.objects.filter(leader=user).values("pk")
-        on = Shift.officers.through.objects.filter(user=user).values("shift_id")
+        """Shifts `user` leads or is a duty officer on."""
+        return self.involving_any([user.pk])
+
+    def involving_any(self, people_ids):
+        """Shifts any of these people lead or are duty officers on. Two index lookups
+        joined by a UNION: an OR across the officers join (with DISTINCT) read every
+        shift and every officer row."""
+        led = Shift.objects.filter(leader_id__in=people_ids).order_by().values("pk")
+        on = Shift.officers.through.objects.filter(user_id__in=people_ids).values("shift_id")
         return self.filter(pk__in=led.union(on))
 
 

@@ -5,7 +5,6 @@ import itertools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,13 +61,11 @@ def coverage(post, start, end):
 
 def busy_elsewhere(people, starts_at, ends_at, post, exclude_shift=None):
     """Shifts at other posts that already hold any of these people in that time."""
-    ids = [person.pk for person in people]
     clashes = (
-        Shift.objects.overlapping(starts_at, ends_at)
+        Shift.objects.involving_any([person.pk for person in people])
+        .overlapping(starts_at, ends_at)
         .exclude(post=post)
-        .filter(Q(leader_id__in=ids) | Q(officers__in=ids))
         .select_related("post")
-        .distinct()
     )
     if exclude_shift is not None:
         clashes = clashes.exclude(pk=exclude_shift.pk)
