@@ -1,6 +1,7 @@
 """Fixtures for the demo roles: two townships, an institution in each, a user per role."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     AdminFactory,
@@ -25,6 +26,15 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Tests create many accounts; production keeps Django's slow, strong hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Dashboard figures are cached for a minute (institutions/counts.py); in CI the cache is
+    # Redis, shared by every test: each starts and ends with nothing cached.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

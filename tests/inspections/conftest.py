@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from tests.factories import TownshipFactory
 from tests.inspections.factories import InspectionFactory, ItemFactory, checklist
@@ -11,14 +10,6 @@ def _township_codes_from_the_start():
     # column, while every use (even with a code given) takes a number; each test's
     # rows are gone afterwards, so these tests start again instead of using them up.
     TownshipFactory.reset_sequence()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Page counts live in the cache for a minute; each test counts its own rows.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
