@@ -1,9 +1,13 @@
 from django.utils import timezone
 
 from duty_roster.models import Attendance, Incident, Shift
+from institutions.counts import cached_figure
 
 
 def panels(user):
+    """The home page's duty card: the user's next shift (their own, looked up live) and
+    two county- or township-wide counts, cached for a minute per scope and recounted
+    after an incident or an attendance row is written (see apps.py)."""
     now = timezone.now()
     return [
         {
@@ -13,7 +17,17 @@ def panels(user):
             .select_related("post")
             .order_by("starts_at")
             .first(),
-            "unacknowledged": Incident.objects.visible_to(user).unacknowledged().count(),
-            "missed": Attendance.objects.visible_to(user).absent_in_the_last_day(now).count(),
+            "unacknowledged": cached_figure(
+                "duty",
+                "unacknowledged",
+                user,
+                lambda: Incident.objects.visible_to(user).unacknowledged().count(),
+            ),
+            "missed": cached_figure(
+                "duty",
+                "absent_in_the_last_day",
+                user,
+                lambda: Attendance.objects.visible_to(user).absent_in_the_last_day(now).count(),
+            ),
         }
     ]
