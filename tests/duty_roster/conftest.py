@@ -2,7 +2,6 @@
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from tests.duty_roster.factories import LeaveApproverFactory, at
 
@@ -13,14 +12,6 @@ def _spring_festival_2027():
     # incident not years back), so the tests' February 2027 must stay "near today".
     with time_machine.travel(at(1, 9), tick=True):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    # The home panel's counts are cached per scope: no test sees another's.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
