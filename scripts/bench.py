@@ -1,12 +1,12 @@
 """Time every page, and the Celery scans, at two sizes of county: does cost follow the page?
 
 Usage: .venv/bin/python scripts/bench.py [--sizes 1,10] [--huge] [--requests R]
-                                          [--existing] [--keep]
+                                          [--keep] [--databases 1=NAME,10=NAME]
 
 For each size (1× = 2,000 institutions, 20,000 hazards, 10,000 inspections, 11,000
 shifts, 10,000 people and the rest in proportion: see scripts/bench_data.py; 10× is ten
 times that; --huge adds 100×) it builds a fresh throwaway database (the test database of
-DATABASE_URL with the size in its name) with bulk inserts, then:
+DATABASE_URL with the size in its name) with bulk inserts, then at each size:
 
 1. times the notification scan (notifications.rules.run) twice at one moment: rows per
    second (hazards + shifts + incidents over seconds) and SQL queries of the cold and of
@@ -19,11 +19,13 @@ DATABASE_URL with the size in its name) with bulk inserts, then:
 
 Then it prints one table: each page and role, per size median / p95 / queries / KB, and the
 growth (median at the largest size over the median at the smallest). Marks: `T` over the
-time target (150 ms at 10×, 300 ms at 100×), `G` growth over 1.5×, `S` over 300 KB. Any
-page answering other than 200 stops the run with a non-zero exit.
+time target (150 ms at 10×, 300 ms at 100×), `G` growth over 1.5×, `S` over 300 KB. A
+page answering other than 200 is listed after the table and the run exits non-zero.
 
---existing measures DATABASE_URL's database as it is (built by bench_data.py) instead of
-building; --keep leaves the built databases in place (their names are printed).
+The pages of the sizes are measured in turn (page by page), so that the rest of the
+machine's load weighs on each alike. --keep leaves the built databases in place (their
+names are printed); --databases 1=NAME,10=NAME measures such kept databases (or ones
+bench_data.py built) again without building or running the tasks.
 PostgreSQL only.
 """
 
@@ -191,23 +193,45 @@ def measure(client, url, requests):
     }
 
 
-def measure_pages(requests, out, failures):
+def use_database(name):
+    """Point the connection at another size's database (and forget the other's cache)."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    settings.DATABASES[connection.alias]["NAME"] = name
+    cache.clear()
+
+
+def measure_pages(databases, requests, out, failures):
+    """Every page as every role, the sizes taken in turn page by page, so that whatever
+    else the machine is doing weighs on every size alike."""
     from institutions.models import User
 
-    results = {}
+    objects, clients = {}, {}
+    for scale, name in databases.items():
+        use_database(name)
+        objects[scale] = targets()
+        for role in ROLES:
+            # A page that fails is reported and the run goes on; main() exits non-zero.
+            clients[(role, scale)] = client = Client(raise_request_exception=False)
+            client.force_login(User.objects.get(username=role))
+    results = {scale: {} for scale in databases}
     for role in ROLES:
-        # A page that fails is reported and the run goes on; main() exits non-zero.
-        client = Client(raise_request_exception=False)
-        client.force_login(User.objects.get(username=role))
-        for page, url in page_urls(role):
-            if url is None:
-                out.write(f"  skipped {page.label}: no URL {page.url_name} or no object\n")
+        for page in PAGES:
+            if role not in page.roles:
                 continue
-            try:
-                results[(page.label, role)] = measure(client, url, requests)
-            except PageFailed as failed:
-                failures.append(f"{page.label} as {role}: {failed}")
-                out.write(f"  FAILED {page.label} as {role}: {failed}\n")
+            for scale, name in databases.items():
+                url = url_for(page, objects[scale])
+                if url is None:
+                    out.write(f"  skipped {page.label} at {scale:g}×: no URL or no object\n")
+                    continue
+                use_database(name)
+                try:
+                    results[scale][(page.label, role)] = measure(
+                        clients[(role, scale)], url, requests
+                    )
+                except PageFailed as failed:
+                    failures.append(f"{page.label} as {role} at {scale:g}×: {failed}")
+                    out.write(f"  FAILED {page.label} as {role} at {scale:g}×: {failed}\n")
     return results
 
 
@@ -243,12 +267,7 @@ def time_fan_out():
     return runs
 
 
-def run_size(scale, args, out, failures):
-    """Build (unless --existing), time the tasks, then the pages; returns the page results."""
-    if not args.existing:
-        start = time.perf_counter()
-        bench_data.build(scale, stdout=io.StringIO())
-        out.write(f"{scale:g}×: built in {time.perf_counter() - start:.0f} s\n")
+def describe(scale, out):
     from duty_roster.models import Shift
     from inspections.models import Answer, Hazard, Inspection
     from institutions.models import Institution
@@ -260,6 +279,9 @@ def run_size(scale, args, out, failures):
         f"({Answer.objects.count():,} answers), {Shift.objects.count():,} shifts, "
         f"{Person.objects.count():,} people\n"
     )
+
+
+def time_tasks(out):
     rows, scans = time_scan()
     for name, (seconds, created, queries) in zip(("cold", "steady"), scans, strict=True):
         out.write(
@@ -273,8 +295,6 @@ def run_size(scale, args, out, failures):
             f"  fan_out_campaigns, {name}: {seconds:.2f} s, {created:,} created ({rate}), "
             f"{queries} queries\n"
         )
-    cache.clear()
-    return measure_pages(args.requests, out, failures)
 
 
 def flags(scale, result, growth):
@@ -320,21 +340,24 @@ def print_table(sizes, results, out):
     )
 
 
+def _scale(text):
+    return float(text) if "." in text else int(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,10", help="scales to build (default: 1,10)")
     parser.add_argument("--huge", action="store_true", help="add 100× (about half an hour)")
     parser.add_argument("--requests", type=int, default=15, help="timed requests per page")
     parser.add_argument(
-        "--existing", action="store_true", help="measure DATABASE_URL's database as it is"
+        "--databases",
+        help="measure these kept databases instead of building, e.g. 1=test_b_1x,10=test_b_10x",
     )
     parser.add_argument("--keep", action="store_true", help="keep the built databases")
     args = parser.parse_args()
-    sizes = [float(s) if "." in s else int(s) for s in args.sizes.split(",") if s]
+    sizes = [_scale(s) for s in args.sizes.split(",") if s]
     if args.huge and 100 not in sizes:
         sizes.append(100)
-    if args.existing:
-        sizes = sizes[:1]
     if connection.vendor != "postgresql":
         raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL")
     out = sys.stdout
@@ -345,22 +368,37 @@ def main():
         f"PostgreSQL {connection.cursor().connection.info.server_version}, "
         f"{os.cpu_count()} cores, {args.requests} requests per page, {timezone.now():%Y-%m-%d}\n"
     )
-    results, failures = {}, []
-    for scale in sizes:
-        if args.existing:
-            results[scale] = run_size(scale, args, out, failures)
-            continue
-        connection.settings_dict["TEST"]["NAME"] = f"test_{base_name}_{scale:g}x".replace(".", "_")
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            results[scale] = run_size(scale, args, out, failures)
-        finally:
+    databases, built, failures = {}, [], []
+    try:
+        if args.databases:
+            # Built earlier (bench.py --keep, bench_data.py): pages only, the tasks ran then.
+            for pair in args.databases.split(","):
+                scale, name = pair.split("=")
+                databases[_scale(scale)] = name
+                use_database(name)
+                describe(_scale(scale), out)
+        for scale in [] if args.databases else sizes:
+            connection.settings_dict["TEST"]["NAME"] = f"test_{base_name}_{scale:g}x".replace(
+                ".", "_"
+            )
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            databases[scale] = connection.settings_dict["NAME"]
+            built.append(databases[scale])
+            start = time.perf_counter()
+            bench_data.build(scale, stdout=io.StringIO())
+            out.write(f"{scale:g}×: built in {time.perf_counter() - start:.0f} s\n")
+            describe(scale, out)
+            time_tasks(out)
+        results = measure_pages(databases, args.requests, out, failures)
+    finally:
+        for name in built:
             if args.keep:
-                out.write(f"  kept database {connection.settings_dict['NAME']}\n")
-                connection.close()
-                connection.settings_dict["NAME"] = old_name
+                out.write(f"kept database {name}\n")
             else:
-                connection.creation.destroy_test_db(old_name, verbosity=0)
+                use_database(name)
+                connection.creation.destroy_test_db(base_name, verbosity=0)
+        use_database(base_name)
+    sizes = list(databases)
     out.write("\n")
     print_table(sizes, results, out)
     if failures:
