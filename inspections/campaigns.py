@@ -7,8 +7,9 @@ of each inspection it inserted. A run that finds nothing new costs the same few
 statements however many institutions the campaign covers.
 """
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from inspections.models import Campaign, Inspection, InspectionStatus
 
@@ -40,6 +41,8 @@ def fan_out_campaign(campaign, *, today=None):
     due_dates = [d for d in campaign.due_dates(horizon) if d >= campaign.starts_on]
     if not due_dates:
         return 0
+    if connection.vendor != "postgresql":
+        return _fan_out_in_python(campaign, version, due_dates)
     targets_sql, targets_params = (
         campaign.target_institutions().order_by().values("pk").query.sql_with_params()
     )
@@ -83,6 +86,32 @@ def fan_out_campaign(campaign, *, today=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def _fan_out_in_python(campaign, version, due_dates):
+    """The same, for SQLite (a first `make run`): no INSERT inside WITH there."""
+    existing = set(
+        Inspection.objects.filter(campaign=campaign, due_on__in=due_dates).values_list(
+            "institution_id", "due_on"
+        )
+    )
+    now = timezone.now()
+    missing = [
+        Inspection(
+            institution_id=institution,
+            version=version,
+            campaign=campaign,
+            level=campaign.level,
+            due_on=due_on,
+            status=InspectionStatus.DRAFT,
+            created_at=now,
+        )
+        for institution in campaign.target_institutions().order_by().values_list("pk", flat=True)
+        for due_on in due_dates
+        if (institution, due_on) not in existing
+    ]
+    with transaction.atomic():
+        return len(bulk_create_with_history(missing, Inspection, batch_size=500))
 
 
 def fan_out_active_campaigns(*, today=None):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from inspections.campaigns import fan_out_active_campaigns, fan_out_campaign
@@ -136,6 +137,10 @@ def test_inactive_institutions_are_not_inspected(institution1, institution2):
     assert fan_out_campaign(campaign, today=MONDAY) == 1
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="one statement a campaign is PostgreSQL's; SQLite (a first make run) inserts in batches",
+)
 @pytest.mark.parametrize("count", [2, 30])
 def test_fan_out_costs_the_same_statements_however_many_institutions(
     township1, count, django_assert_num_queries
