@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
+from config.paging import CappedPaginator
 from config.uploads import image_response
 from config.xlsx import xlsx_response
 from inspections import services
@@ -37,7 +38,6 @@ from inspections.models import (
     Item,
     Section,
 )
-from inspections.paging import CappedPaginator
 from inspections.permissions import (
     can_assign_supervisor,
     can_decide_extension,

@@ -70,7 +70,7 @@ def notify(rule, messages, *, now=None, send_out=None):
 STAGING = "notification_staging"
 
 STAGING_COLUMNS = "key, recipient_id, webhook_id, subject_id, step, title, body, url"
-STAGING_CHUNK = 10_000
+STAGING_CHUNK = 50_000
 
 
 def _chunks(iterable, size):

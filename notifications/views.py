@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.forms import DATABASE_ID_RE
+from config.paging import CappedPaginator
 from notifications import services
 from notifications.forms import PreferencesForm
 from notifications.models import Delivery, DeliveryState, Notification
@@ -21,7 +21,8 @@ def inbox(request):
     mine = Notification.objects.for_user(request.user)
     only_unread = request.GET.get("unread") == "1"
     shown = mine.unread() if only_unread else mine
-    page = Paginator(shown.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+    # Years of messages pile up: the count stops at the cap, the page is read along the index.
+    page = CappedPaginator(shown.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(request, "notifications/inbox.html", {"page": page, "only_unread": only_unread})
@@ -84,7 +85,7 @@ def failed_deliveries(request):
         .select_related("notification__recipient", "notification__webhook")
         .order_by("-pk")
     )
-    page = Paginator(failed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(failed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/failed.html", {"page": page})
 
 

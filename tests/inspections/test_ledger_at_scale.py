@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import paging
+from config import paging
 from inspections.filters import HazardFilter
 from inspections.models import Hazard, HazardStatus, Inspection, Severity
 from tests.factories import InstitutionFactory

@@ -147,3 +147,23 @@ def test_retrying_with_an_id_no_database_holds_is_not_a_500(client_for, admin_us
         reverse("notifications:retry"), {"delivery": ["9" * 30, "²", "abc"]}
     )
     assert response.status_code == 302
+
+
+def test_years_of_messages_are_paged_without_counting_them_all(
+    client_for, rule, town1, monkeypatch
+):
+    from config import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 40)
+    notify(
+        rule,
+        [Message(key=f"y{n}", recipient_id=town1.pk, title=f"提醒{n}") for n in range(70)],
+    )
+    client = client_for(town1)
+    first = client.get(reverse("notifications:inbox"))
+    assert first.context["page"].paginator.num_pages is None  # beyond the cap: no total
+    assert len(first.context["page"]) == 30
+    assert "1 /" not in first.content.decode()
+    last = client.get(reverse("notifications:inbox"), {"page": 3})
+    assert len(last.context["page"]) == 10
+    assert not last.context["page"].has_next()

@@ -1,10 +1,11 @@
 """Paging a list whose full count would cost a scan of every matching row.
 
 Django's Paginator counts every row of the filter (COUNT(*)), which reads the whole
-ledger for a county's unfiltered view however the rows themselves are found. This
-paginator counts at most `cap` + 1 rows: up to the cap the total is exact, beyond it
-the page says "more than 1,000" and pages on with Previous / Next, each page found
-by reading one row more than it shows. The cost follows the page, not the table.
+hazard ledger for a county's unfiltered view, or a clerk's years of messages, however
+the rows themselves are found. This paginator counts at most `cap` + 1 rows: up to the
+cap the total is exact, beyond it the page says "more than 1,000" and pages on with
+Previous / Next, each page found by reading one row more than it shows. The cost
+follows the page, not the table.
 """
 
 import math
