@@ -248,8 +248,15 @@ def time_scan():
             start = time.perf_counter()
             created = rules.run(now=now)
             seconds = time.perf_counter() - start
-        runs.append((seconds, sum(created.values()), len(captured)))
+        runs.append((seconds, sum(created.values()), statements_and_copies(captured)))
     return rows, runs
+
+
+def statements_and_copies(captured):
+    """SQL statements, and COPY chunks apart: the scan streams its messages into
+    PostgreSQL 50,000 rows a COPY, so those grow with the rows by design."""
+    copies = sum(1 for query in captured.captured_queries if query["sql"].startswith("COPY"))
+    return f"{len(captured) - copies} statements + {copies} COPY chunks"
 
 
 def time_fan_out():
@@ -286,7 +293,7 @@ def time_tasks(out):
     for name, (seconds, created, queries) in zip(("cold", "steady"), scans, strict=True):
         out.write(
             f"  notification scan, {name}: {seconds:.2f} s, {rows / seconds:,.0f} rows/s "
-            f"over {rows:,} rows, {created:,} messages, {queries} queries\n"
+            f"over {rows:,} rows, {created:,} messages, {queries}\n"
         )
     fan_out = time_fan_out()
     for name, (seconds, created, queries) in zip(("cold", "steady"), fan_out, strict=True):
