@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
-from institutions.counts import CachedCountPaginator
+from institutions.counts import CachedCountPaginator, cached_figure
 from relief import services
 from relief.forms import (
     ApplicationForm,
@@ -26,6 +26,7 @@ from relief.forms import (
     TransferRequestForm,
     VisitForm,
 )
+from relief.home import overdue_visits_count
 from relief.models import (
     Application,
     ApplicationStatus,
@@ -39,6 +40,8 @@ from relief.models import (
 from relief.validators import normalize_id_number
 
 PAGE_SIZE = 30
+# People overdue for a visit shown on the relief home page; the rest are on the people list.
+HOME_OVERDUE = 10
 BATCH_PAGE_SIZE = 100
 
 
@@ -63,15 +66,23 @@ def index(request):
     _require_relief_role(user)
     waiting = Application.objects.waiting_for(user).select_related("person", "programme")
     context = {
+        # The first few along the list's index (each probed for being overdue until enough
+        # are found) and the count as a cached figure: the page costs the same at any size.
         "overdue": Person.objects.visible_to(user)
         .overdue_for_visit()
         .in_list_order(user)
-        .select_related("township")[:30],
+        .select_related("township")[:HOME_OVERDUE],
+        "overdue_count": overdue_visits_count(user),
         "waiting": waiting[:30],
         "batches": DisbursementBatch.objects.select_related("programme")[:12]
         if user.is_county_wide
         else [],
-        "conflicts_open": RegistrationConflict.objects.visible_to(user).open().count()
+        "conflicts_open": cached_figure(
+            "relief",
+            "conflicts_open",
+            user,
+            lambda: RegistrationConflict.objects.visible_to(user).open().count(),
+        )
         if user.is_county_wide
         else 0,
     }
