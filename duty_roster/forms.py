@@ -3,12 +3,14 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
+from duty_roster import pickers
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
 from duty_roster.pickers import (
     PeopleChoiceField,
@@ -39,24 +41,51 @@ class SubmitOnceMixin(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
-def people_for_post(post, user):
-    """Who the pickers offer at this post: its township's people and county staff, as
-    far as `user` may see them, labelled with their place and role."""
+def _active_people(user):
     return (
         get_user_model()
         .objects.visible_to(user)
-        .filter(post.staff_q(), is_active=True)
+        .filter(is_active=True)
         .select_related("township", "institution")
         .order_by("full_name", "username")
     )
 
 
-def offer_few(form, names, *, search, matching=None):
+def people_for_post(post, user):
+    """Who the pickers offer at this post: its township's people and county staff, as
+    far as `user` may see them, labelled with their place and role."""
+    return _active_people(user).filter(post.staff_q())
+
+
+def first_people_for_post(post, user, *, leaving_out=()):
+    """first_few(people_for_post(post, user).exclude(pk__in=leaving_out)), read a page at
+    a time: the first page by name of each of the post's staff_parts (a township's staff,
+    each county role, the superusers), every one in order from its index (see
+    User.Meta.indexes), then the first of those. Sorting the whole township's staff for a
+    page of it grew with the township. Databases that cannot limit the parts of a UNION
+    (SQLite) take the plain query."""
+    people = people_for_post(post, user).exclude(pk__in=leaving_out)
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return first_few(people)
+    # Each part filtered by its own condition only: ANDed with the whole OR, the planner
+    # misjudged a part's size and sorted the township again.
+    parts = [
+        _active_people(user)
+        .filter(part)
+        .exclude(pk__in=leaving_out)
+        .values("pk")[: pickers.PICKER_LIMIT + 1]
+        for part in post.staff_parts()
+    ]
+    return first_few(people.filter(pk__in=parts[0].union(*parts[1:])))
+
+
+def offer_few(form, names, *, search, matching=None, first=None):
     """Cut the pickers `names` of `form` (which share one queryset) to what a search
     finds (offer_at_most); form.pickers_cut says whether they were cut, so the page shows
-    its search box."""
+    its search box. `first`: the queryset's first few when the caller has read them."""
     extra = {} if matching is None else {"matching": matching}
-    first = first_few(form.fields[names[0]].queryset)
+    if first is None:
+        first = first_few(form.fields[names[0]].queryset)
     cut = False
     for name in names:
         chosen = chosen_ids(form[name].value())
@@ -75,7 +104,7 @@ class PostPeopleMixin:
         people = people_for_post(post, user)
         for name in self.people_fields:
             self.fields[name].queryset = people
-        offer_few(self, self.people_fields, search=search)
+        offer_few(self, self.people_fields, search=search, first=first_people_for_post(post, user))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -179,7 +208,12 @@ class SwapForm(StyledFormMixin, forms.Form):
         self.fields["replacement"].queryset = people_for_post(shift.post, user).exclude(
             pk__in=on_shift
         )
-        offer_few(self, ["replacement"], search=search)
+        offer_few(
+            self,
+            ["replacement"],
+            search=search,
+            first=first_people_for_post(shift.post, user, leaving_out=on_shift),
+        )
 
 
 class LeaveForm(StyledFormMixin, SubmitOnceMixin):

@@ -364,6 +364,27 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        indexes = [
+            # The duty pickers' first page (duty_roster.forms.first_people_for_post): a
+            # township's active staff, the county staff of each role and the superusers,
+            # each read by name from an index a page at a time instead of sorting the
+            # whole township.
+            models.Index(
+                fields=["township", "full_name", "username"],
+                condition=Q(is_active=True),
+                name="user_active_township_by_name",
+            ),
+            models.Index(
+                fields=["role", "full_name", "username"],
+                condition=Q(is_active=True),
+                name="user_active_role_by_name",
+            ),
+            models.Index(
+                fields=["full_name", "username"],
+                condition=Q(is_active=True, is_superuser=True),
+                name="user_active_superuser_by_name",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role="township_staff") | Q(township__isnull=False),

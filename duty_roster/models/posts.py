@@ -78,6 +78,16 @@ class DutyPost(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        indexes = [
+            # The post directory's order (views.post_list): a page of it is read from
+            # the index, however many posts the county has; and kind = 'county' for an
+            # institution's staff, who see the county duty room and their own posts.
+            models.Index(
+                fields=["kind", "name", "id"],
+                condition=Q(is_active=True),
+                name="dutypost_active_list_order",
+            ),
+        ]
         verbose_name = _("duty post")
         verbose_name_plural = _("duty posts")
 
@@ -96,8 +106,17 @@ class DutyPost(models.Model):
         """Who may be on this post's shifts, as a filter on users: county staff anywhere;
         at a township or institution post, also the township's own staff and its
         institutions' staff. Pickers offer these; validate_shift refuses anyone else."""
-        county = Q(role__in=[Role.BUREAU_OFFICER, Role.ADMIN]) | Q(is_superuser=True)
-        return county if self.township_id is None else county | Q(township_id=self.township_id)
+        parts = self.staff_parts()
+        condition = parts[0]
+        for part in parts[1:]:
+            condition |= part
+        return condition
+
+    def staff_parts(self):
+        """staff_q as the filters it ORs, each of which an index of users reads in name
+        order (see User.Meta.indexes): the pickers' first page is read part by part."""
+        parts = [Q(role=Role.BUREAU_OFFICER), Q(role=Role.ADMIN), Q(is_superuser=True)]
+        return parts if self.township_id is None else [*parts, Q(township_id=self.township_id)]
 
     def may_be_staffed_by(self, person):
         """staff_q for one person in memory (no query)."""
