@@ -10,6 +10,9 @@ class DutyRosterConfig(AppConfig):
         from duty_roster import models
         from institutions.counts import invalidate_on_write
 
-        # The home panel's counts (duty_roster.home); the absence scan's bulk UPDATE
-        # sends no signal and is seen when the minute runs out.
-        invalidate_on_write("duty", models.Incident, models.Attendance)
+        # The home panel's counts (duty_roster.home) and the duty page's shifts and
+        # absences per township (views.index); the absence scan's bulk UPDATE and a
+        # generated roster's bulk insert send no signal and are seen when the minute runs out.
+        invalidate_on_write("duty", models.Incident, models.Attendance, models.Shift)
+        # The post directory's total (views.post_list).
+        invalidate_on_write("duty_posts", models.DutyPost)

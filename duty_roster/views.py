@@ -39,6 +39,7 @@ from duty_roster.models import (
 )
 from duty_roster.pickers import SEARCH_MAX_LENGTH
 from duty_roster.validators import FIRST_DAY, LAST_DAY
+from institutions.counts import CachedCountPaginator, cached_figure
 from institutions.models import Township, User
 
 ROSTER_DAYS = 14
@@ -81,8 +82,13 @@ def index(request):
         "on_duty_now": _shifts_with_attendance(under_way.at_a_glance_for(user)).order_by(
             "post__kind", "post__name"
         ),
-        "elsewhere": under_way.elsewhere_for(user).per_township(
-            absent_since=now - datetime.timedelta(days=1) - MAX_SHIFT_LENGTH
+        "elsewhere": cached_figure(
+            "duty",
+            "elsewhere_per_township",
+            user,
+            lambda: under_way.elsewhere_for(user).per_township(
+                absent_since=now - datetime.timedelta(days=1) - MAX_SHIFT_LENGTH
+            ),
         ),
         "posts": services.posts_for(user).at_a_glance_for(user),
         "incident_queue": Incident.objects.visible_to(user)
@@ -158,9 +164,15 @@ def post_list(request):
     query = request.GET.get("q", "").strip()[:100]
     if query:
         posts = posts.filter(name__contains=query)
-    page = Paginator(posts.order_by("kind", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # In the order of the index dutypost_active_list_order; the total is a cached figure
+    # (a COUNT over every active post of the county on every view grew with the county).
+    page = CachedCountPaginator(
+        posts.order_by("kind", "name", "pk"),
+        PAGE_SIZE,
+        topic="duty_posts",
+        name=f"posts?township={township.pk if township else ''}&q={query}",
+        user=request.user,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "duty_roster/posts.html",
