@@ -2,6 +2,7 @@
 template, and ids that are checked before they reach the database."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -99,3 +100,11 @@ def add_service_errors(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def search_text(params, name, max_length=100):
+    """What was typed into a search box (a GET parameter), safe to put in a query: control
+    characters (NUL above all, which PostgreSQL refuses in text) dropped, trimmed, cut short."""
+    typed = params.get(name, "")
+    typed = "".join(c for c in typed if unicodedata.category(c) != "Cc")
+    return typed.strip()[:max_length]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_errors
+from config.forms import add_service_errors, search_text
 from config.xlsx import xlsx_response
 from duty_roster import services
 from duty_roster.forms import (
@@ -161,7 +161,7 @@ def post_list(request):
     posts = services.posts_for(request.user).select_related("township")
     if township is not None:
         posts = posts.filter(township=township)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_text(request.GET, "q")
     if query:
         posts = posts.filter(name__contains=query)
     # In the order of the index dutypost_active_list_order; the total is a cached figure
@@ -188,7 +188,7 @@ def post_list(request):
 
 def _search(request):
     """The pickers' search box (?who=): what to list in people and institution pickers."""
-    return request.GET.get("who", "").strip()[:SEARCH_MAX_LENGTH]
+    return search_text(request.GET, "who", SEARCH_MAX_LENGTH)
 
 
 def _post_for(request, pk):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.forms import add_service_errors
+from config.forms import add_service_errors, search_text
 from config.paging import CappedPaginator
 from config.uploads import image_response
 from config.xlsx import xlsx_response
@@ -296,7 +296,7 @@ def ledger(request):
 def institution_options(request):
     """The ledger's institution picker: up to OPTIONS institutions in the user's scope
     whose name holds what was typed (in the township chosen beside it, if any)."""
-    typed = request.GET.get("institution_name", "").strip()[:100]
+    typed = search_text(request.GET, "institution_name")
     institutions = Institution.objects.none()
     if typed:
         institutions = (
