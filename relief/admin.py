@@ -79,6 +79,7 @@ class VisitRuleAdmin(admin.ModelAdmin):
 class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = [
         "person",
+        "township",
         "programme",
         "amount",
         "status",

@@ -357,7 +357,10 @@ class ApplicationStatus(models.TextChoices):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return filter_visible(self, user, township_path="person__township", institution_path=None)
+        # The application's own township (the person's, kept in step on filing and transfer):
+        # a clerk's page reads its township's slice of an index, not every application in
+        # the county joined to its person.
+        return filter_visible(self, user, township_path="township", institution_path=None)
 
     def waiting_for(self, user):
         """What the user may decide next: the township reviews what a colleague filed, the
@@ -374,6 +377,16 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="applications", verbose_name=_("person")
+    )
+    # The person's township, copied when the application is filed and moved with the person
+    # on an approved transfer (relief.services): what a township's clerks see and review.
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        related_name="relief_applications",
+        verbose_name=_("township"),
+        editable=False,
+        db_index=False,  # the indexes below lead with it
     )
     programme = models.ForeignKey(
         Programme,
@@ -431,6 +444,12 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["filed_at"], name="application_filed"),
             models.Index(fields=["status", "filed_at"], name="application_status_filed"),
+            # The same within one township: a clerk's list (of all statuses or one) and the
+            # applications waiting for the clerk's review.
+            models.Index(fields=["township", "filed_at"], name="application_township_filed"),
+            models.Index(
+                fields=["township", "status", "filed_at"], name="application_township_status"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="application_amount_positive"),
@@ -448,6 +467,13 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.person.name} · {self.programme}"
+
+    def save(self, *args, **kwargs):
+        # Filed in the person's township (relief.services passes it; this covers the admin
+        # and code that creates an application directly).
+        if self.township_id is None and self.person_id is not None:
+            self.township_id = self.person.township_id
+        super().save(*args, **kwargs)
 
 
 class BatchStatus(models.TextChoices):

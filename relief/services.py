@@ -258,6 +258,9 @@ def approve_transfer(*, transfer, user, note=""):
     person.household = None  # the household stays behind in the old township
     person._history_user = user  # the person's history records who moved them
     person.save()
+    # Their applications (all decided: checked above) go with them, so the new township
+    # sees the person's whole record and the old one no longer lists it.
+    person.applications.update(township_id=transfer.to_township_id)
     _flag_likely_duplicates(person)
     transfer.status = TransferStatus.APPROVED
     transfer.decided_by, transfer.decided_at, transfer.decision_note = user, now, note
@@ -333,6 +336,7 @@ def file_application(
         with transaction.atomic():
             return Application.objects.create(
                 person=person,
+                township_id=person.township_id,
                 programme=programme,
                 amount=amount,
                 reason=reason,
@@ -366,7 +370,7 @@ def _locked(application):
 @transaction.atomic
 def review_application(*, application, user, note=""):
     application = _locked(application)
-    if not (user.is_township_staff and user.township_id == application.person.township_id):
+    if not (user.is_township_staff and user.township_id == application.township_id):
         raise PermissionDenied
     if user.pk == application.filed_by_id:
         raise PermissionDenied  # a colleague reviews what a clerk filed
@@ -419,7 +423,7 @@ def _close(application, user, note, status):
     reviewer_stage = (
         application.status == ApplicationStatus.SUBMITTED
         and user.is_township_staff
-        and (user.township_id == application.person.township_id)
+        and (user.township_id == application.township_id)
         and user.pk != application.filed_by_id
     )
     bureau_stage = application.status == ApplicationStatus.REVIEWED and user.is_county_wide

@@ -281,7 +281,7 @@ def person_action(request, pk, action):
 def applications(request):
     _require_relief_role(request.user)
     found = Application.objects.visible_to(request.user).select_related(
-        "person__township", "programme", "filed_by"
+        "person", "township", "programme", "filed_by"
     )
     status = request.GET.get("status")
     if status in ApplicationStatus.values:

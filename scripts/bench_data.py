@@ -687,11 +687,11 @@ class _Builder:
         rows += self.sql(
             """
             INSERT INTO relief_application (
-                person_id, programme_id, amount, reason, is_emergency, status, filed_by_id,
-                reviewed_by_id, decided_by_id, decision_note, filed_at, reviewed_at,
+                person_id, township_id, programme_id, amount, reason, is_emergency, status,
+                filed_by_id, reviewed_by_id, decided_by_id, decision_note, filed_at, reviewed_at,
                 decided_at, submission_token)
-            SELECT p.id, %(programme)s, 500 + (g %% 10) * 200, '突发重病住院，医疗费用负担重',
-                   g %% 9 = 0, x.status, filer.id,
+            SELECT p.id, p.township_id, %(programme)s, 500 + (g %% 10) * 200,
+                   '突发重病住院，医疗费用负担重', g %% 9 = 0, x.status, filer.id,
                    CASE WHEN x.status <> 'submitted' THEN reviewer.id END,
                    CASE WHEN x.status IN ('approved', 'returned') THEN %(officer)s END,
                    CASE WHEN x.status = 'rejected' THEN '家庭收入超过救助标准' ELSE '' END,
@@ -702,8 +702,10 @@ class _Builder:
                    NULL
             FROM generate_series(0, %(n)s::int - 1) AS g
             CROSS JOIN LATERAL (
+                -- g / 2, not g: people (and so townships) go by 3g, and g %% 6 would give
+                -- half the townships no application waiting for their review.
                 SELECT (ARRAY['submitted', 'reviewed', 'approved', 'approved', 'rejected',
-                              'returned'])[1 + g %% 6] AS status,
+                              'returned'])[1 + (g / 2) %% 6] AS status,
                        %(now)s::timestamptz - make_interval(days => ((g * 17) %% 400)::int)
                          AS filed_at) AS x
             JOIN (SELECT id, township_id, row_number() OVER (ORDER BY id) - 1 AS k

@@ -2,9 +2,9 @@ import datetime
 
 import factory
 
-from relief.models import Person, PersonCategory, Programme, ProgrammeKind
+from relief.models import Application, Person, PersonCategory, Programme, ProgrammeKind
 from relief.validators import check_character
-from tests.factories import TownshipFactory
+from tests.factories import TownshipFactory, TownshipStaffFactory
 
 
 def id_number(n, born=datetime.date(1950, 3, 7), male=True):
@@ -60,3 +60,19 @@ class TemporaryAssistanceFactory(ProgrammeFactory):
     amount_in_institution = None
     ceiling = 3000
     help_first = True
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """Filed by a clerk of the person's township, in that township, as the service files it."""
+
+    class Meta:
+        model = Application
+
+    person = factory.SubFactory(PersonFactory)
+    township = factory.SelfAttribute("person.township")
+    programme = factory.SubFactory(TemporaryAssistanceFactory)
+    amount = 100
+    reason = "病"
+    filed_by = factory.SubFactory(
+        TownshipStaffFactory, township=factory.SelfAttribute("..person.township")
+    )
