@@ -35,12 +35,12 @@ def application_waiting(rule, scan):
         )
     waiting = (
         Application.objects.filter(status=ApplicationStatus.SUBMITTED, filed_at__lt=since)
-        .values("person__township_id")
+        .values("township_id")
         .annotate(n=Count("pk"))
     )
     url = reverse("relief:applications") + "?status=submitted"
     for row in waiting:
-        township = row["person__township_id"]
+        township = row["township_id"]
         yield from to_people(
             f"{rule.code}:t{township}:{scan.today:%Y%m%d}",
             scan.township_staff[township],
