@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Notification
 from notifications.rules.base import (
     ITERATOR_CHUNK,
     day_step,
@@ -123,12 +124,19 @@ def roster_gaps(rule, scan):
 
     days = rule.lead_days or 7
     start, end = scan.now, scan.now + datetime.timedelta(days=days)
+    today = day_step(scan.today)
+    # Posts already told about today are skipped before their rosters are read: every
+    # ten minutes, the scan would otherwise rebuild (and land nothing of) a day's messages.
+    said = set(
+        Notification.objects.filter(rule=rule.code, step=today).values_list("subject_id", flat=True)
+    )
     # Holiday posts (marriage registry, funeral service) work on days off only.
     posts = {
         pk: (name, township)
         for pk, name, township in DutyPost.objects.filter(is_active=True)
         .exclude(kind=PostKind.HOLIDAY)
         .values_list("pk", "name", "township_id")
+        if pk not in said
     }
     covered_until = dict.fromkeys(posts, start)
     first_gap = {}
@@ -150,10 +158,10 @@ def roster_gaps(rule, scan):
         name, township = posts[post]
         people = {*scan.admins, *scan.township_staff[township]} if township else set(scan.admins)
         yield from to_people(
-            f"{rule.code}:{post}:{day_step(scan.today)}",
+            f"{rule.code}:{post}:{today}",
             sorted(people),
             subject_id=post,
-            step=day_step(scan.today),
+            step=today,
             title=_("Nobody is rostered at %(post)s from %(time)s")
             % {
                 "post": name,

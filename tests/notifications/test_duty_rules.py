@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from duty_roster.models import Attendance, Incident, PostKind
 from duty_roster.services import mark_missed_check_ins
@@ -103,6 +104,21 @@ def test_a_gap_in_the_next_week_tells_admins_and_the_township_daily(
         rules.run(frequent=False, codes=["roster-gap"])
     assert told("roster-gap") == ["admin", "town1"]
     assert Notification.objects.get(recipient=town1).title == "羊册镇值班点02-12 08:30起无人值班"
+
+
+def test_a_gap_told_today_is_not_worked_out_again_until_tomorrow(township1, town1, admin_user):
+    from notifications.rules import duty
+    from notifications.rules.base import Scan
+
+    post = DutyPostFactory(township=township1, name="羊册镇值班点")
+    ShiftFactory(post=post, leader=town1, starts_at=at(10, 8, 30))
+    rule = rules.ensure_rules()["roster-gap"]
+    with time_machine.travel(at(10, 9, 0), tick=False):
+        rules.run(frequent=False, codes=["roster-gap"])
+        assert told("roster-gap") == ["admin", "town1"]
+        assert list(duty.roster_gaps(rule, Scan.load(timezone.now()))) == []
+    with time_machine.travel(at(11, 9, 0), tick=False):
+        assert len(list(duty.roster_gaps(rule, Scan.load(timezone.now())))) == 2
 
 
 def test_an_unread_handover_tells_the_next_shift_after_half_an_hour(township1, town1):
