@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config import health
-from institutions.counts import cached_figure
+from config.counts import cached_figure
 from institutions.models import Institution, InstitutionKind, Township
 
 
@@ -21,7 +21,7 @@ def home(request):
     """Each role sees its own work: its institution, its township, or the county.
 
     The county-wide figures (totals, kinds, townships, the attention list) are counted once
-    a minute per scope, or after an institution changes (institutions.counts), not on every
+    a minute per scope, or after an institution changes (config.counts), not on every
     view of every officer's home page.
     """
     user = request.user

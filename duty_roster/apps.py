@@ -7,8 +7,8 @@ class DutyRosterConfig(AppConfig):
     verbose_name = _("24-hour duty")
 
     def ready(self):
+        from config.counts import invalidate_on_write
         from duty_roster import models
-        from institutions.counts import invalidate_on_write
 
         # The home panel's counts (duty_roster.home) and the duty page's shifts and
         # absences per township (views.index); the absence scan's bulk UPDATE and a

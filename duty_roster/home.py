@@ -1,7 +1,7 @@
 from django.utils import timezone
 
+from config.counts import cached_figure
 from duty_roster.models import Attendance, Incident, Shift
-from institutions.counts import cached_figure
 
 
 def panels(user):

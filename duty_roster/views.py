@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors, search_text
 from config.xlsx import xlsx_response
 from duty_roster import services
@@ -39,7 +40,6 @@ from duty_roster.models import (
 )
 from duty_roster.pickers import SEARCH_MAX_LENGTH
 from duty_roster.validators import FIRST_DAY, LAST_DAY
-from institutions.counts import CachedCountPaginator, cached_figure
 from institutions.models import Township, User
 
 ROSTER_DAYS = 14

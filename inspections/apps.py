@@ -7,7 +7,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections and hazards")
 
     def ready(self):
+        from config.counts import invalidate_on_write
         from inspections import home, models
-        from institutions.counts import invalidate_on_write
 
         invalidate_on_write(home.TOPIC, models.Hazard, models.Inspection)

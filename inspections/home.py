@@ -2,7 +2,7 @@
 
 Counting a county's hazards reads tens of thousands of index entries, and every page view
 of every officer would do it again. The counts are dashboard figures of the shared
-`institutions.counts` (the cache, Redis in production): counted once per scope (the
+`config.counts` (the cache, Redis in production): counted once per scope (the
 county, one township, one institution) and kept at most a minute; a hazard or an
 inspection saved starts them afresh (see apps.py), and the campaign fan-out's bulk
 insert, which sends no signal, shows within the minute.
@@ -11,8 +11,8 @@ insert, which sends no signal, shows within the minute.
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from config.counts import cached_figure
 from inspections.models import Hazard, HazardStatus, Inspection, InspectionStatus
-from institutions.counts import cached_figure
 
 TOPIC = "inspections"
 

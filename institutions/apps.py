@@ -7,7 +7,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Organisation and institutions")
 
     def ready(self):
+        from config.counts import invalidate_on_write
         from institutions import models
-        from institutions.counts import invalidate_on_write
 
         invalidate_on_write("institutions", models.Institution, models.Township)

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from institutions.counts import CachedCountPaginator, cached_figure
+from config.counts import CachedCountPaginator, cached_figure
 from institutions.filters import InstitutionFilter
 from institutions.forms import InstitutionForm, institution_form_class_for
 from institutions.models import Institution, Township

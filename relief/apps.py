@@ -7,7 +7,7 @@ class ReliefConfig(AppConfig):
     verbose_name = _("Relief for people in difficulty")
 
     def ready(self):
-        from institutions.counts import invalidate_on_write
+        from config.counts import invalidate_on_write
         from relief import models
 
         invalidate_on_write(

@@ -1,10 +1,10 @@
-from institutions.counts import cached_figure
+from config.counts import cached_figure
 from relief.models import Application, Person
 
 
 def overdue_visits_count(user):
     """How many people in the user's scope are overdue for a home visit: a cached figure
-    (institutions.counts), shared by the home panel and the relief home page."""
+    (config.counts), shared by the home panel and the relief home page."""
     return cached_figure(
         "relief",
         "overdue_visits",

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors
-from institutions.counts import CachedCountPaginator, cached_figure
 from relief import services
 from relief.forms import (
     ApplicationForm,

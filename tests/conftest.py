@@ -30,7 +30,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Dashboard figures are cached for a minute (institutions/counts.py); in CI the cache is
+    # Dashboard figures are cached for a minute (config/counts.py); in CI the cache is
     # Redis, shared by every test: each starts and ends with nothing cached.
     cache.clear()
     yield

@@ -1,5 +1,5 @@
 """Duty pages cost the same whatever the size of the county: the duty page's figures per
-township and the post directory's total are counted once a minute (institutions.counts)
+township and the post directory's total are counted once a minute (config.counts)
 and recounted after a write; the post directory and the people pickers' first page are
 read in order from an index."""
 

@@ -1,10 +1,10 @@
 """County-wide figures on the home page and the township list: counted once a minute per
-scope (institutions.counts), again at once after an institution changes, never shared
+scope (config.counts), again at once after an institution changes, never shared
 between scopes."""
 
 from django.urls import reverse
 
-from institutions.counts import cached_figure, invalidate
+from config.counts import cached_figure, invalidate
 from tests.factories import InstitutionFactory
 
 
