@@ -55,7 +55,7 @@ check: install
 # Refresh the message catalogues after changing user-facing strings
 # (needs GNU gettext; the compiled .mo files are committed).
 # Each app keeps its own catalogue in <app>/locale; config/ and templates/ use locale/.
-APPS := institutions inspections duty_roster relief notifications
+APPS := institutions inspections duty_roster relief notifications daily_reports dashboards
 i18n: install
 	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' $(foreach app,$(APPS),--ignore '$(app)/*')

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "duty_roster",
     "relief",
     "notifications",
+    "daily_reports",
+    "dashboards",
     "django_filters",
     "django_htmx",
     "simple_history",

@@ -37,6 +37,8 @@ urlpatterns = [
     path("duty/", include("duty_roster.urls")),
     path("relief/", include("relief.urls")),
     path("notifications/", include("notifications.urls")),
+    path("daily-reports/", include("daily_reports.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 
