@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors, search_text
+from config.paging import CappedPaginator
 from config.xlsx import xlsx_response
 from duty_roster import services
 from duty_roster.forms import (
@@ -138,7 +138,9 @@ def on_duty(request):
     shifts = Shift.objects.visible_to(request.user).under_way(timezone.now())
     if township is not None:
         shifts = shifts.filter(post__township=township)
-    page = Paginator(
+    # Read in the order of the index dutypost_order (a page costs the page, not the county's
+    # shifts under way); counted up to the cap, as the ledger is.
+    page = CappedPaginator(
         _shifts_with_attendance(shifts).order_by("post__kind", "post__name", "pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))

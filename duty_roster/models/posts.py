@@ -87,6 +87,9 @@ class DutyPost(models.Model):
                 condition=Q(is_active=True),
                 name="dutypost_active_list_order",
             ),
+            # Shifts under way in post order (views.on_duty), inactive posts included: a
+            # post closed today may still have people on duty until their shift ends.
+            models.Index(fields=["kind", "name", "id"], name="dutypost_order"),
         ]
         verbose_name = _("duty post")
         verbose_name_plural = _("duty posts")

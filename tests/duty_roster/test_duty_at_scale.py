@@ -9,10 +9,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from duty_roster import pickers
 from duty_roster.forms import _active_people, first_people_for_post, people_for_post
-from duty_roster.models import DutyPost, PostKind
+from duty_roster.models import DutyPost, PostKind, Shift
 from duty_roster.pickers import first_few
 from tests.duty_roster.factories import DutyPostFactory, ShiftFactory, at
 from tests.factories import (
@@ -170,6 +171,16 @@ def test_the_post_directory_is_read_in_its_order_from_an_index(officer):
     plan = plan_of(posts.order_by("kind", "name", "pk")[:50])
     assert "dutypost_active_list_order" in plan
     assert "Sort" not in plan
+
+
+@postgresql_only
+def test_shifts_under_way_are_read_in_post_order_from_an_index(officer):
+    # /duty/now/: a page of the county's shifts under way walks the posts in order and
+    # looks up each one's shift, instead of sorting every shift under way.
+    shifts = Shift.objects.visible_to(officer).under_way(timezone.now()).select_related("post")
+    plan = plan_of(shifts.order_by("post__kind", "post__name", "pk")[:50])
+    assert "dutypost_order" in plan
+    assert "Incremental Sort" in plan  # only the shifts of one post are sorted by pk
 
 
 @postgresql_only
