@@ -1,10 +1,23 @@
+import re
 import uuid
 
 from django import forms
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
-from inspections.models import AnswerType, Category, PassFail, Severity, YesNo
+from inspections.models import (
+    AnswerType,
+    Campaign,
+    Category,
+    ChecklistTemplate,
+    PassFail,
+    Recurrence,
+    Severity,
+    TemplateVersion,
+    YesNo,
+)
 from inspections.photos import MAX_PHOTOS_AT_ONCE, clean_photo
 from inspections.validators import (
     parse_number,
@@ -12,7 +25,7 @@ from inspections.validators import (
     strip_control_characters,
     validate_new_deadline,
 )
-from institutions.models import Role, User
+from institutions.models import Institution, InstitutionKind, Role, Township, User
 
 ANSWER_MAX_LENGTH = 500  # Answer.value
 NOTE_MAX_LENGTH = 2000
@@ -210,3 +223,198 @@ class RaiseHazardForm(StyledFormMixin, forms.Form):
                 code="no_token",
             ) from None
         return cleaned
+
+
+# --- Campaigns and ad-hoc inspections ----------------------------------------
+
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+# A picker lists every choice when there are at most this many (a county's 22
+# townships); beyond, it lists the chosen ones and a search box finds the rest.
+PICKER_LIMIT = 60
+
+
+def templates_with_publication():
+    """Checklist templates, each knowing whether it has a published (current) version."""
+    published = TemplateVersion.objects.filter(template=OuterRef("pk"), is_published=True)
+    return ChecklistTemplate.objects.annotate(is_published=Exists(published)).order_by("name")
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        if getattr(obj, "is_published", True):
+            return obj.name
+        return _("%(name)s (no published version)") % {"name": obj.name}
+
+
+def check_template_published(template):
+    if template is not None and template.current_version() is None:
+        raise forms.ValidationError(
+            _(
+                "This checklist has no published version yet: "
+                "publish one in the administration first."
+            ),
+            code="unpublished",
+        )
+    return template
+
+
+class PickerWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of the chosen records, then (over the limit) a search box whose
+    htmx suggestions are more checkboxes of the same name (see _pick_options.html)."""
+
+    template_name = "inspections/widgets/picker.html"
+
+    def __init__(self, *args, search_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+        self.searchable = False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update({"search_url": self.search_url, "searchable": self.searchable})
+        return context
+
+
+class PickerField(forms.ModelMultipleChoiceField):
+    def __init__(self, queryset, *, search_url, **kwargs):
+        super().__init__(queryset, widget=PickerWidget(search_url=search_url), **kwargs)
+
+    def label_from_instance(self, obj):
+        township = getattr(obj, "township", None)
+        return f"{obj.name}（{township.name}）" if township else obj.name
+
+    def offer(self, chosen_ids):
+        """List every choice when there are few; otherwise only the chosen ones (bounded by
+        what the user picked), with the search box for the rest. Validation still checks
+        whatever is posted against the whole queryset: the user's scope."""
+        chosen = [pk for pk in map(str, chosen_ids) if ID_PATTERN.fullmatch(pk)]
+        first = list(self.queryset[: PICKER_LIMIT + 1])
+        if len(first) <= PICKER_LIMIT:
+            shown = first
+        else:
+            shown = list(self.queryset.filter(pk__in=chosen[: PICKER_LIMIT * 10])) if chosen else []
+            self.widget.searchable = True
+        self.widget.choices = [(item.pk, self.label_from_instance(item)) for item in shown]
+
+
+class CampaignForm(StyledFormMixin, forms.ModelForm):
+    template = TemplateChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.none())
+    institution_kinds = forms.MultipleChoiceField(
+        label=_("Institution kinds"),
+        choices=InstitutionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "template",
+            "level",
+            "institution_kinds",
+            "townships",
+            "institutions",
+            "recurrence",
+            "starts_on",
+            "due_on",
+            "ends_on",
+            "is_active",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "due_on": _("For a one-off campaign. A recurring one is due on its weekdays."),
+            "starts_on": _("A recurring campaign's first due date is its first due weekday."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["template"].queryset = templates_with_publication()
+        options = reverse("inspections:campaign_options")
+        self.fields["townships"] = PickerField(
+            Township.objects.visible_to(user).order_by("code"),
+            search_url=f"{options}?field=townships",
+            required=False,
+            label=_("Townships"),
+            help_text=_("None ticked: the whole county."),
+        )
+        self.fields["institutions"] = PickerField(
+            Institution.objects.visible_to(user)
+            .active()
+            .select_related("township")
+            .order_by("name", "pk"),
+            search_url=f"{options}?field=institutions",
+            required=False,
+            label=_("Hand-picked institutions"),
+            help_text=_("If any are picked, only these are inspected (kinds and townships aside)."),
+        )
+        for name in ("townships", "institutions"):
+            field = self.fields[name]
+            field.widget.attrs["class"] = "form-check-input"
+            field.offer(self._chosen(name))
+
+    def _chosen(self, name):
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+        if self.instance.pk:
+            return list(getattr(self.instance, name).values_list("pk", flat=True))
+        return [getattr(v, "pk", v) for v in self.initial.get(name) or []]
+
+    def clean_template(self):
+        return check_template_published(self.cleaned_data.get("template"))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The campaign cannot end before it starts."))
+        if cleaned.get("recurrence") not in (None, "", Recurrence.ONCE):
+            # A recurring campaign is due on its weekdays; a due date would only mislead.
+            cleaned["due_on"] = None
+        if self.data.get("launch") is not None and not cleaned.get("is_active"):
+            self.add_error("is_active", _("Only an active campaign can be launched."))
+        return cleaned
+
+
+class AdHocInspectionForm(StyledFormMixin, forms.Form):
+    """Pick an institution (by typing part of its name, as the ledger's filter) and a
+    checklist; the inspection is due today and belongs to no campaign."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=Institution.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the institution from the list that appears as you type."),
+            "invalid_choice": _("Choose the institution from the list that appears as you type."),
+        },
+    )
+    institution_name = PlainTextField(label=_("Institution"), max_length=100, required=False)
+    template = TemplateChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.visible_to(user).active()
+        self.fields["template"].queryset = templates_with_publication().filter(is_published=True)
+        self.fields["institution_name"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "type": "search",
+                "placeholder": _("Type part of a name"),
+                "hx-get": reverse("inspections:institution_options"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#institution-options",
+                "hx-sync": "this:replace",
+                # Typing another name forgets the institution picked before.
+                "hx-on:input": "this.form.elements.institution.value = ''",
+            }
+        )
+
+    def clean_template(self):
+        return check_template_published(self.cleaned_data.get("template"))

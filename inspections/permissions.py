@@ -69,3 +69,33 @@ def can_assign_supervisor(user, hazard):
 def can_supervise(officer):
     """Who may be a hazard's supervising officer: an active bureau officer or admin."""
     return officer.is_active and officer.is_county_wide
+
+
+# --- Campaigns and ad-hoc inspections ----------------------------------------
+# Organising campaigns (检查任务) is the county's work: the bureau's officers and its
+# admins. Township staff see the campaigns that reach their township and fill them in,
+# but do not create or change them: a campaign has no owner, so a clerk allowed to edit
+# "their township's" campaigns could rewrite a county campaign that only covers them.
+# For one institution of their own they start an ad-hoc inspection instead.
+
+
+def can_manage_campaigns(user):
+    return user.is_active and user.is_county_wide
+
+
+def can_view_campaigns(user):
+    return user.is_active and (user.is_county_wide or bool(user.is_township_staff))
+
+
+def can_start_adhoc(user):
+    """Start an ad-hoc inspection (or a drill record) at all: officers, admins, township staff."""
+    return user.is_active and (user.is_county_wide or bool(user.is_township_staff))
+
+
+def can_start_adhoc_at(user, institution):
+    return can_start_adhoc(user) and can_see_institution(user, institution)
+
+
+def adhoc_level(user):
+    """An officer's visit is a supervisory inspection (督导检查); a clerk's, a township one."""
+    return Level.SUPERVISORY if user.is_county_wide else Level.TOWNSHIP

@@ -6,6 +6,12 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.adhoc_new, name="adhoc_new"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/new/", views.campaign_edit, name="campaign_new"),
+    path("campaigns/options/", views.campaign_options, name="campaign_options"),
+    path("campaigns/<int:pk>/", views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/launch/", views.campaign_launch, name="campaign_launch"),
     path("<int:pk>/", views.fill, name="fill"),
     path("<int:pk>/items/<int:item_pk>/", views.save_answer, name="answer"),
     path("<int:pk>/review/", views.review, name="review"),

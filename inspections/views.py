@@ -12,10 +12,19 @@ from config.paging import CappedPaginator
 from config.uploads import image_response
 from config.xlsx import xlsx_response
 from inspections import services
+from inspections.campaigns import (
+    campaign_progress,
+    campaigns_visible_to,
+    launch_campaign,
+    start_adhoc_inspection,
+)
 from inspections.filters import HazardFilter
 from inspections.forms import (
+    ID_PATTERN,
+    AdHocInspectionForm,
     AnswerForm,
     AssignSupervisorForm,
+    CampaignForm,
     DecideExtensionForm,
     ExtensionRequestForm,
     RaiseHazardForm,
@@ -29,6 +38,8 @@ from inspections.forms import (
 from inspections.home import hazard_counts
 from inspections.models import (
     Answer,
+    Campaign,
+    ChecklistTemplate,
     DeadlineExtension,
     ExtensionStatus,
     Hazard,
@@ -36,21 +47,30 @@ from inspections.models import (
     HazardStatus,
     Inspection,
     Item,
+    Level,
     Section,
 )
 from inspections.permissions import (
+    adhoc_level,
     can_assign_supervisor,
     can_decide_extension,
     can_fill,
+    can_manage_campaigns,
     can_raise,
     can_rectify,
+    can_start_adhoc,
+    can_start_adhoc_at,
     can_take_over_supervision,
     can_verify,
+    can_view_campaigns,
 )
-from institutions.models import Institution
+from institutions.models import Institution, Township
 
 PAGE_SIZE = 25
 INSTITUTION_OPTIONS = 20
+# The seeded fire-drill and training record (inspections/checklists.py): a drill (演练)
+# is an ad-hoc inspection with this checklist.
+DRILL_TEMPLATE_CODE = "fire-drill-record"
 
 
 @login_required
@@ -70,6 +90,8 @@ def index(request):
             "recent_done": recent_done,
             "hazards": hazards,
             "today": today,
+            "may_view_campaigns": can_view_campaigns(request.user),
+            "may_start_adhoc": can_start_adhoc(request.user),
         },
     )
 
@@ -480,6 +502,155 @@ def raise_hazard(request, institution_pk):
     return render(
         request, "inspections/raise_hazard.html", {"form": form, "institution": institution}
     )
+
+
+# --- Campaigns and ad-hoc inspections ---------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    """Campaigns with their progress in the user's scope: officers and admins see and
+    manage the county's; township staff see those reaching their township, read-only."""
+    user = request.user
+    if not can_view_campaigns(user):
+        raise PermissionDenied
+    campaigns = (
+        campaigns_visible_to(user).select_related("template").order_by("-starts_on", "name", "pk")
+    )
+    page = CappedPaginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    progress = campaign_progress(user, [c.pk for c in page])
+    empty = {"done": 0, "due": 0, "overdue": 0}
+    rows = [(campaign, progress.get(campaign.pk, empty)) for campaign in page]
+    return render(
+        request,
+        "inspections/campaign_list.html",
+        {"page": page, "rows": rows, "may_manage": can_manage_campaigns(user)},
+    )
+
+
+@login_required
+def campaign_edit(request, pk=None):
+    """Create or change a campaign; "launch" saves it and fans it out at once."""
+    if not can_manage_campaigns(request.user):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign, pk=pk) if pk is not None else None
+    form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save()
+        if "launch" in request.POST:
+            _report_launch(request, campaign, launch_campaign(campaign))
+        else:
+            messages.success(request, _("Campaign saved."))
+        return redirect("inspections:campaigns")
+    return render(request, "inspections/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def campaign_launch(request, pk):
+    if not can_manage_campaigns(request.user):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign.objects.select_related("template"), pk=pk)
+    if not campaign.is_active:
+        messages.error(request, _("Only an active campaign can be launched."))
+    else:
+        _report_launch(request, campaign, launch_campaign(campaign))
+    return redirect("inspections:campaigns")
+
+
+def _report_launch(request, campaign, created):
+    if created:
+        messages.success(
+            request,
+            _("%(campaign)s launched: %(count)d inspections created.")
+            % {"campaign": campaign.name, "count": created},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "%(campaign)s launched: no new inspections. Those due within the next week "
+                "exist already, or none is due yet; the daily run adds them as they fall due."
+            )
+            % {"campaign": campaign.name},
+        )
+
+
+CAMPAIGN_PICKERS = {
+    "townships": lambda user: Township.objects.visible_to(user).order_by("code"),
+    "institutions": lambda user: (
+        Institution.objects.visible_to(user)
+        .active()
+        .select_related("township")
+        .order_by("name", "pk")
+    ),
+}
+
+
+@login_required
+def campaign_options(request):
+    """The campaign form's pickers: up to OPTIONS townships or institutions whose name
+    holds what was typed, less those already ticked."""
+    if not can_manage_campaigns(request.user):
+        raise PermissionDenied
+    field = request.GET.get("field", "")
+    if field not in CAMPAIGN_PICKERS:
+        raise Http404
+    typed = search_text(request.GET, "q")
+    found = []
+    if typed:
+        ticked = [pk for pk in request.GET.getlist(field) if ID_PATTERN.fullmatch(pk)]
+        options = CAMPAIGN_PICKERS[field](request.user).filter(name__contains=typed)
+        if ticked:
+            options = options.exclude(pk__in=ticked[:1000])
+        found = options[:INSTITUTION_OPTIONS]
+    return render(request, "inspections/_pick_options.html", {"field": field, "options": found})
+
+
+@login_required
+def adhoc_new(request):
+    """An ad-hoc inspection (or, with the drill checklist, a drill record) of one
+    institution in the user's scope, due today; then its fill-in form."""
+    user = request.user
+    if not can_start_adhoc(user):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("drill"):
+        initial["template"] = (
+            ChecklistTemplate.objects.filter(code=DRILL_TEMPLATE_CODE)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    form = AdHocInspectionForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        institution = form.cleaned_data["institution"]
+        if not can_start_adhoc_at(user, institution):  # the form's scope says so already
+            raise PermissionDenied
+        inspection, created = start_adhoc_inspection(
+            institution=institution,
+            version=form.cleaned_data["template"].current_version(),
+            level=adhoc_level(user),
+        )
+        if created:
+            messages.success(request, _("Inspection started: fill it in below."))
+        else:
+            messages.info(request, _("This inspection was started today already: carry on."))
+        return redirect("inspections:fill", pk=inspection.pk)
+    return render(
+        request,
+        "inspections/adhoc_form.html",
+        {
+            "form": form,
+            "level": Level(adhoc_level(user)).label,
+            "has_drill": _drill_template_exists(),
+        },
+    )
+
+
+def _drill_template_exists():
+    return ChecklistTemplate.objects.filter(
+        code=DRILL_TEMPLATE_CODE, versions__is_published=True
+    ).exists()
 
 
 # --- Photos: served through the same scoping as everything else -------------
