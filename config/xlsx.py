@@ -41,12 +41,25 @@ def safe_cell_value(value):
 
 
 def write_workbook(file, sheets):
-    """Write sheets to `file`: an iterable of (title, headers, rows, column_widths or None)."""
+    """Write sheets to `file`: an iterable of (title, headers, rows, column_widths or None),
+    optionally with a fifth element, a dict of options: "preamble" (rows written above the
+    header, its first cell bold: a title, the day, who made it when) and "freeze_header"
+    (the rows down to the header stay in view when scrolling)."""
     workbook = Workbook(write_only=True)
-    for title, headers, rows, widths in sheets:
+    for title, headers, rows, widths, *options in sheets:
+        options = options[0] if options else {}
+        preamble = options.get("preamble") or []
         sheet = workbook.create_sheet(title=title[:31])
         for index, width in enumerate(widths or [], start=1):
             sheet.column_dimensions[_column_letter(index)].width = width
+        if options.get("freeze_header"):
+            sheet.freeze_panes = f"A{len(preamble) + 2}"
+        for number, line in enumerate(preamble):
+            cells = [_cell(sheet, value) for value in line]
+            if number == 0 and cells:
+                cells[0] = WriteOnlyCell(sheet, value=safe_cell_value(line[0]))
+                cells[0].font = Font(bold=True, size=14)
+            sheet.append(cells)
         header_cells = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=safe_cell_value(header))
