@@ -122,7 +122,7 @@ def file_report(*, user, period, day, township, institution=None, values, zero=F
 # --- The day's figures -------------------------------------------------------
 
 
-def completion(day, user):
+def completion(day, user, *, period=None):
     """Per township in the user's scope, who has filed `day`'s report.
 
     Returns a list ordered by township code (empty when no reporting period covers the day),
@@ -136,9 +136,10 @@ def completion(day, user):
     `expected`, `filed`, `late` and `missing` count every unit of the township: its centre
     and its institutions of the period's kinds. Late reports count as filed too; missing =
     expected - filed. Township staff get their township only; institution staff their
-    township's row (their own unit is in `own_units`). Three queries whatever the size.
+    township's row (their own unit is in `own_units`). Three queries whatever the size
+    (two when the caller passes the day's `period`).
     """
-    period = period_for(day)
+    period = period or period_for(day)
     if period is None:
         return []
     townships = (

@@ -68,7 +68,7 @@ def _own_cards(user, period, day):
 def _day_context(request, day):
     user = request.user
     period = services.period_for(day)
-    rows = [] if user.is_institution_staff else services.completion(day, user)
+    rows = [] if user.is_institution_staff else services.completion(day, user, period=period)
     return {
         "day": day,
         "today": timezone.localdate(),
@@ -245,18 +245,21 @@ def report_detail(request, pk):
 def summary(request, day):
     """The day's summary for sending upward: print it on A4 from the browser."""
     day = _day(day)
+    period = services.period_for(day)
     data = services.summary(day, request.user)
     return render(
         request,
         "daily_reports/summary.html",
         {
             "day": day,
-            "period": services.period_for(day),
+            "period": period,
             "summary": data,
             "total_rows": [
                 (label, data["totals"][name]) for name, label in services.count_labels()
             ],
-            "completion": services.completion_totals(services.completion(day, request.user))
+            "completion": services.completion_totals(
+                services.completion(day, request.user, period=period)
+            )
             if not request.user.is_institution_staff
             else None,
             "made_at": timezone.localtime(),

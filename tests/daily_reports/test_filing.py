@@ -38,7 +38,12 @@ def test_institution_staff_file_their_report_with_the_form(clock, period, inst1,
     assert response.status_code == 302
     assert response.url == reverse("daily_reports:report", args=[report.pk])
     assert (report.institution, report.township) == (inst1.institution, inst1.township)
-    assert (report.version, report.fever_cases, report.is_zero, report.is_late) == (1, 3, False, False)
+    assert (report.version, report.fever_cases, report.is_zero, report.is_late) == (
+        1,
+        3,
+        False,
+        False,
+    )
     assert report.submitted_by == inst1
     assert report.for_the_bureau == "抗原试剂不足"
 
@@ -116,7 +121,9 @@ def test_bad_numbers_are_answered_in_chinese_beside_the_field(clock, period, tow
     assert "请简要说明发生了什么" in page  # incidents without a note
 
 
-def test_township_staff_file_for_their_own_institution(clock, period, town1, institution1, client_for):
+def test_township_staff_file_for_their_own_institution(
+    clock, period, town1, institution1, client_for
+):
     response = client_for(town1).post(zero_url("i", institution1.pk))
     assert response.status_code == 302
     assert DailyReport.objects.get().institution == institution1
@@ -175,4 +182,6 @@ def test_a_report_page_shows_every_version(clock, period, town1, officer, client
 def test_another_townships_report_is_not_found(clock, period, town1, town2, client_for):
     client_for(town1).post(zero_url("t", town1.township_id))
     report = DailyReport.objects.get()
-    assert client_for(town2).get(reverse("daily_reports:report", args=[report.pk])).status_code == 404
+    assert (
+        client_for(town2).get(reverse("daily_reports:report", args=[report.pk])).status_code == 404
+    )
