@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 
+from config.paging import MAX_PAGES
 from institutions.scoping import scope_key
 
 TIMEOUT_SECONDS = 60
@@ -75,3 +76,9 @@ class CachedCountPaginator(Paginator):
     def count(self):
         topic, name, user = self._figure
         return cached_figure(topic, name, user, Paginator.count.func.__get__(self))
+
+    @cached_property
+    def num_pages(self):
+        # No deeper than the capped lists go (config.paging.MAX_PAGES): an OFFSET reads
+        # every row before it.
+        return min(super().num_pages, MAX_PAGES)

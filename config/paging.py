@@ -13,8 +13,13 @@ import math
 from django.utils.functional import cached_property
 
 COUNT_CAP = 1000
-# A page number beyond this is read as the first page: deep OFFSETs read every row before them.
+# A page number with more digits than this is read as the first page.
 MAX_PAGE_DIGITS = 6
+# The deepest page a list goes to. An OFFSET reads every row before it: page 40,000 of a
+# province's ledger would read a million rows for 25. Past this depth people narrow the
+# filter (the pages say so) rather than page on; the bound also keeps a crafted ?page=
+# from costing a scan of the table.
+MAX_PAGES = 400
 
 
 class CappedPaginator:
@@ -40,20 +45,29 @@ class CappedPaginator:
         return max(1, math.ceil(self.count / self.per_page))
 
     def get_page(self, number):
-        number = _page_number(number)
+        number = min(_page_number(number), MAX_PAGES)
         if self.num_pages is not None:
             number = min(number, self.num_pages)
         bottom = (number - 1) * self.per_page
         rows = list(self.queryset[bottom : bottom + self.per_page + 1])
-        return CappedPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
+        more = len(rows) > self.per_page
+        return CappedPage(
+            rows[: self.per_page],
+            number,
+            self,
+            has_next=more and number < MAX_PAGES,
+            is_cut_short=more and number >= MAX_PAGES,
+        )
 
 
 class CappedPage:
-    def __init__(self, object_list, number, paginator, *, has_next):
+    def __init__(self, object_list, number, paginator, *, has_next, is_cut_short=False):
         self.object_list = object_list
         self.number = number
         self.paginator = paginator
         self._has_next = has_next
+        # The list goes on past MAX_PAGES: the page asks for a narrower filter.
+        self.is_cut_short = is_cut_short
 
     def __iter__(self):
         return iter(self.object_list)
