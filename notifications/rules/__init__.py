@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from notifications.models import Notification, Rule
-from notifications.rules import duty, inspections, relief
+from notifications.rules import daily_reports, duty, inspections, relief
 from notifications.rules.base import Scan
 from notifications.services import Message, notify
 
@@ -99,6 +99,17 @@ RULES = [
         lead_days=3,
         description=gettext_lazy(
             "Waiting longer than the days set: the township's reviewers, daily."
+        ),
+    ),
+    RuleSpec(
+        "daily-report-missing",
+        gettext_lazy("Daily report missing"),
+        daily_reports.report_missing,
+        timely=True,
+        after_minutes=60,
+        description=gettext_lazy(
+            "At the cut-off: the township staff (and an institution's own staff) of each unit "
+            "that has not filed; this many minutes later, the bureau, a count per township."
         ),
     ),
     RuleSpec(
