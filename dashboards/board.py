@@ -239,10 +239,11 @@ def _round(value):
 
 
 def duty_section(user, filters, now, duty):
-    names = {t["pk"]: t["name"] for t in queries.townships(user, filters)}
+    townships = queries.townships(user, filters)
+    names = {t["pk"]: t["name"] for t in townships}
     keys = set(duty["under_way"]) | set(duty["missed_today"]) | set(duty["gaps"])
-    # Posts of no township (the county bureau duty room) come first.
-    ordered = sorted(keys, key=lambda pk: (pk is not None, names.get(pk, ""), pk or 0))
+    # Posts of no township (the county bureau duty room) first, then in code order.
+    ordered = ([None] if None in keys else []) + [t["pk"] for t in townships if t["pk"] in keys]
     rows = [
         {
             "pk": pk,

@@ -80,14 +80,14 @@ class Filters:
 
 class DashboardFilterForm(StyledFormMixin, forms.Form):
     date_from = forms.DateField(
-        label=_("From"),
+        label=_("Period from"),
         required=False,
         widget=DateInput,
         validators=[validate_plausible_date],
         error_messages={"invalid": _("Enter a date such as 2027-01-20.")},
     )
     date_to = forms.DateField(
-        label=_("To"),
+        label=_("Period to"),
         required=False,
         widget=DateInput,
         validators=[validate_plausible_date],

@@ -21,6 +21,8 @@ def county(request):
     if form.is_bound:
         form.is_valid()
     filters = form.filters()
+    if not form.is_bound:
+        form.initial = {"date_from": filters.date_from, "date_to": filters.date_to}
     context = board.build(request, filters, timezone.now())
     context["form"] = form
     return render(request, "dashboards/county.html", context)
