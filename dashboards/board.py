@@ -116,7 +116,7 @@ def _chart(kind, categories, series, *, stacked=False):
         "kind": kind,
         "stacked": stacked,
         "categories": categories,
-        "series": [{"name": name, "data": data} for name, data in series],
+        "series": [{"name": name, "data": data, "tone": tone} for name, data, tone in series],
     }
 
 
@@ -137,9 +137,9 @@ def festival_section(user, filters):
         "bar",
         [row["name"] for row in rows],
         [
-            (_("Done"), [row["done"] for row in rows]),
-            (_("Due"), [row["due"] for row in rows]),
-            (_("Overdue"), [row["overdue"] for row in rows]),
+            (_("Done"), [row["done"] for row in rows], "good"),
+            (_("Due"), [row["due"] for row in rows], "neutral"),
+            (_("Overdue"), [row["overdue"] for row in rows], "bad"),
         ],
         stacked=True,
     )
@@ -217,8 +217,8 @@ def hazard_section(user, filters):
             "bar",
             [row["name"] for row in township_rows],
             [
-                (_("Overdue"), [row["overdue"] for row in township_rows]),
-                (_("Not yet due"), [row["on_time"] for row in township_rows]),
+                (_("Overdue"), [row["overdue"] for row in township_rows], "bad"),
+                (_("Not yet due"), [row["on_time"] for row in township_rows], "neutral"),
             ],
             stacked=True,
         ),
@@ -227,8 +227,8 @@ def hazard_section(user, filters):
             "line",
             [day.isoformat() for day in days],
             [
-                (_("Found"), [row["found"] for row in trend_rows]),
-                (_("Closed"), [row["closed"] for row in trend_rows]),
+                (_("Found"), [row["found"] for row in trend_rows], "bad"),
+                (_("Closed"), [row["closed"] for row in trend_rows], "good"),
             ],
         ),
     }

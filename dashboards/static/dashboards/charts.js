@@ -5,6 +5,9 @@
 (function () {
   "use strict";
 
+  // Bootstrap's success, secondary-blue and danger: late is red wherever it shows.
+  var TONES = { good: "#198754", neutral: "#6ea8fe", bad: "#dc3545" };
+
   function option(data) {
     var line = data.kind === "line";
     return {
@@ -27,6 +30,8 @@
           smooth: false,
           showSymbol: data.categories.length <= 62,
           data: series.data,
+          itemStyle: TONES[series.tone] ? { color: TONES[series.tone] } : undefined,
+          lineStyle: TONES[series.tone] ? { color: TONES[series.tone] } : undefined,
         };
       }),
     };
