@@ -8,7 +8,7 @@ counted for a Chinese page is shown on an English one too. Lists are bounded.
 
 import datetime
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -268,8 +268,8 @@ HAZARD_FIELDS = (
 )
 
 
-def _hazard_rows(queryset):
-    rows = list(queryset.values(*HAZARD_FIELDS)[:LISTED])
+def _hazard_rows(queryset, limit=LISTED):
+    rows = list(queryset.values(*HAZARD_FIELDS)[:limit])
     for row in rows:
         row["description"] = row["description"][:80]
     return rows
@@ -288,7 +288,7 @@ def listed_hazards(user, filters):
             "major": _hazard_rows(
                 scoped.unresolved().filter(severity=Severity.MAJOR).order_by("deadline", "pk")
             ),
-            "recurring": _hazard_rows(recurring.order_by("-found_at", "-pk"))[:LISTED_SHORT],
+            "recurring": _hazard_rows(recurring.order_by("-found_at", "-pk"), LISTED_SHORT),
             "recurring_count": recurring.count(),
         }
 
@@ -298,9 +298,10 @@ def listed_hazards(user, filters):
 # --- Duty --------------------------------------------------------------------
 
 
-def _posts(user, filters, prefix=""):
-    posts_q = Q(**{f"{prefix}township_id": filters.township_id}) if filters.township_id else Q()
-    return posts_q
+def _posts(filters, prefix=""):
+    """Posts of the township the page is narrowed to (a clerk's page leaves out the county
+    duty room, which every clerk may see but which is not their township's)."""
+    return Q(**{f"{prefix}township_id": filters.township_id}) if filters.township_id else Q()
 
 
 def duty_figures(user, filters, now):
@@ -311,10 +312,8 @@ def duty_figures(user, filters, now):
     minute = now.replace(second=0, microsecond=0)
 
     def compute():
-        shifts = Shift.objects.visible_to(user).filter(_posts(user, filters, "post__"))
-        attendance = Attendance.objects.visible_to(user).filter(
-            _posts(user, filters, "shift__post__")
-        )
+        shifts = Shift.objects.visible_to(user).filter(_posts(filters, "post__"))
+        attendance = Attendance.objects.visible_to(user).filter(_posts(filters, "shift__post__"))
         under_way = (
             shifts.under_way(minute)
             .values(township_id=F("post__township_id"))
@@ -397,7 +396,7 @@ def posts_with_roster_gaps(user, filters, now, days=GAP_DAYS):
     ).filter(~Exists(covers_end))
     return (
         DutyPost.objects.visible_to(user)
-        .filter(_posts(user, filters), is_active=True)
+        .filter(_posts(filters), is_active=True)
         .exclude(kind=PostKind.HOLIDAY)
         .filter(~Exists(covers_start) | Exists(left_uncovered))
     )
@@ -406,11 +405,9 @@ def posts_with_roster_gaps(user, filters, now, days=GAP_DAYS):
 def duty_glance(user, filters, now, limit=30):
     """Who is on duty now at the county duty room and the township centres (a clerk: their
     own), with each person's attendance: live, bounded, two queries."""
-    from django.db.models import Prefetch
-
     shifts = (
         Shift.objects.visible_to(user)
-        .filter(_posts(user, filters, "post__"))
+        .filter(_posts(filters, "post__"))
         .under_way(now)
         .at_a_glance_for(user)
         .select_related("post")
@@ -426,7 +423,7 @@ def absences_today(user, filters, limit=LISTED_SHORT):
     today_start = timezone.make_aware(datetime.datetime.combine(filters.today, datetime.time.min))
     return list(
         Attendance.objects.visible_to(user)
-        .filter(_posts(user, filters, "shift__post__"))
+        .filter(_posts(filters, "shift__post__"))
         .missed(since=today_start)
         .select_related("shift__post", "person")
         .order_by("-missed_at", "-pk")[:limit]
