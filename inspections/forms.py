@@ -395,7 +395,12 @@ class AdHocInspectionForm(StyledFormMixin, forms.Form):
             "invalid_choice": _("Choose the institution from the list that appears as you type."),
         },
     )
-    institution_name = PlainTextField(label=_("Institution"), max_length=100, required=False)
+    institution_name = PlainTextField(
+        label=_("Institution"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     template = TemplateChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.none())
 
     def __init__(self, *args, user, **kwargs):
@@ -404,8 +409,6 @@ class AdHocInspectionForm(StyledFormMixin, forms.Form):
         self.fields["template"].queryset = templates_with_publication().filter(is_published=True)
         self.fields["institution_name"].widget.attrs.update(
             {
-                "autocomplete": "off",
-                "type": "search",
                 "placeholder": _("Type part of a name"),
                 "hx-get": reverse("inspections:institution_options"),
                 "hx-trigger": "input changed delay:300ms, search",
