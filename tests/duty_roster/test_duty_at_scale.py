@@ -3,6 +3,8 @@ township and the post directory's total are counted once a minute (config.counts
 and recounted after a write; the post directory and the people pickers' first page are
 read in order from an index."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from duty_roster import pickers
 from duty_roster.forms import _active_people, first_people_for_post, people_for_post
-from duty_roster.models import DutyPost, PostKind, Shift
+from duty_roster.models import Attendance, DutyPost, PostKind, Shift
 from duty_roster.pickers import first_few
 from tests.duty_roster.factories import DutyPostFactory, ShiftFactory, at
 from tests.factories import (
@@ -200,3 +202,13 @@ def test_each_part_of_a_pickers_first_page_is_read_in_name_order(officer, townsh
     plan = plan_of(_active_people(officer).filter(condition).values("pk")[:51])
     assert index in plan
     assert "Sort" not in plan
+
+
+def test_the_missed_list_does_not_say_not_null_twice(officer):
+    # missed_at >= since implies NOT NULL; stating both made PostgreSQL count missed_at's
+    # null fraction twice, expect a tenth of the rows, and sort every absence of the last
+    # days (245 ms for a clerk at 100×) instead of reading the newest fifty from the index.
+    since = timezone.now() - datetime.timedelta(days=2)
+    sql = str(Attendance.objects.missed(since=since).query)
+    assert '"missed_at" >=' in sql
+    assert '"missed_at" IS NOT NULL' not in sql
