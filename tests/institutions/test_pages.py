@@ -65,8 +65,9 @@ def test_home_costs_the_same_queries_however_many_institutions(
     InstitutionFactory.create_batch(count, township=township1, has_sandwich_panels=True)
     client = client_for(officer)
     # As the list page, with totals, attention list, kinds and townships instead of the
-    # page, and the counts of the inspections (2), duty (3) and relief (2) panels.
-    with django_assert_num_queries(18):
+    # page, and the counts of the inspections (2), duty (3), relief (2) and daily reports
+    # (1: no reporting period covers today) panels.
+    with django_assert_num_queries(19):
         client.get(reverse("home"))
 
 
