@@ -46,6 +46,17 @@ def _ledger(filters, township_id, **params):
     )
 
 
+def _behind_coverage(filters, township_id, state):
+    return _link(
+        "dashboards:inspections",
+        township=township_id,
+        kind=filters.kind,
+        state=state,
+        date_from=filters.date_from.isoformat(),
+        date_to=filters.date_to.isoformat(),
+    )
+
+
 def league_table(user, filters, sort, descending, duty):
     townships = queries.townships(user, filters)
     coverage = queries.campaign_coverage(user, filters)
@@ -74,6 +85,8 @@ def league_table(user, filters, sort, descending, duty):
                 else round(closed["avg_days"], 1),
                 "missed": duty["missed_in_period"].get(pk, 0),
                 "links": {
+                    "inspections_done": _behind_coverage(filters, pk, "done"),
+                    "inspections": _behind_coverage(filters, pk, ""),
                     "overdue": _ledger(filters, pk, overdue="true"),
                     "closed": _ledger(filters, pk, status=HazardStatus.CLOSED),
                     "on_duty": _link("duty_roster:on_duty", township=pk),
@@ -128,7 +141,23 @@ def festival_section(user, filters):
     for township in queries.townships(user, filters):
         counts = coverage.get(township["pk"], {"done": 0, "due": 0, "overdue": 0})
         total = counts["done"] + counts["due"] + counts["overdue"]
-        rows.append({"name": township["name"], **counts, "total": total})
+        rows.append(
+            {
+                "name": township["name"],
+                **counts,
+                "total": total,
+                "links": {
+                    state or "all": _link(
+                        "dashboards:inspections",
+                        campaign=filters.campaign.pk,
+                        township=township["pk"],
+                        kind=filters.kind,
+                        state=state,
+                    )
+                    for state in ("done", "due", "overdue", "")
+                },
+            }
+        )
     totals = {key: sum(row[key] for row in rows) for key in ("done", "due", "overdue", "total")}
     totals["percent"] = _percent(totals["done"], totals["total"])
     for row in rows:

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -158,3 +159,33 @@ class DashboardFilterForm(StyledFormMixin, forms.Form):
             campaign=campaign,
             today=today,
         )
+
+
+class InspectionState(models.TextChoices):
+    DONE = "done", _("Done")
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class InspectionListForm(DashboardFilterForm):
+    """The inspections behind a coverage figure: one campaign's (the festival sweep's
+    table), or those of the campaigns running today that fall due in the period (the
+    league table), in a state."""
+
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose a campaign from the list.")},
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        choices=[("", _("Any state")), *InspectionState.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose a state from the list.")},
+    )
+
+    def chosen(self, name):
+        if not self.is_bound or self.errors.get(name):
+            return None
+        return self.cleaned_data.get(name) or None

@@ -488,3 +488,32 @@ def relief_figures(user, filters):
         }
 
     return _cached(RELIEF, "relief_figures", user, filters, compute)
+
+
+# --- The list behind a coverage figure ----------------------------------------
+
+
+def inspections_behind(user, filters, *, campaign=None, state=None):
+    """The inspections a coverage figure counts, by due date: of `campaign`, or of the
+    campaigns running today that fall due in the period; `state` done, due or overdue."""
+    today = filters.today
+    found = inspections(user, filters)
+    if campaign is not None:
+        found = found.filter(campaign=campaign)
+    else:
+        found = found.filter(
+            campaign__is_active=True,
+            campaign__starts_on__lte=today,
+            campaign__ends_on__gte=today,
+            due_on__gte=filters.date_from,
+            due_on__lte=filters.date_to,
+        )
+    if state == "done":
+        found = found.filter(status=InspectionStatus.SUBMITTED)
+    elif state == "due":
+        found = found.filter(status=InspectionStatus.DRAFT, due_on__gte=today)
+    elif state == "overdue":
+        found = found.filter(status=InspectionStatus.DRAFT, due_on__lt=today)
+    return found.select_related("institution__township", "version__template", "campaign").order_by(
+        "due_on", "pk"
+    )

@@ -6,4 +6,5 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.county, name="county"),
+    path("inspections/", views.inspections, name="inspections"),
 ]

@@ -4,8 +4,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboards import board
-from dashboards.forms import DashboardFilterForm
+from config.paging import CappedPaginator
+from dashboards import board, queries
+from dashboards.forms import DashboardFilterForm, InspectionListForm
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -26,3 +29,33 @@ def county(request):
     context = board.build(request, filters, timezone.now())
     context["form"] = form
     return render(request, "dashboards/county.html", context)
+
+
+@login_required
+def inspections(request):
+    """The inspections behind a coverage figure of the dashboard, a page at a time."""
+    user = request.user
+    if not (user.is_county_wide or user.is_township_staff):
+        messages.info(request, _("The dashboard is for township and county staff."))
+        return redirect("home")
+    form = InspectionListForm(request.GET or None, user=user)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    campaign = form.chosen("campaign")
+    found = queries.inspections_behind(user, filters, campaign=campaign, state=form.chosen("state"))
+    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboards/inspections.html",
+        {
+            "form": form,
+            "filters": filters,
+            "campaign": campaign,
+            "page": page,
+            "query": query.urlencode(),
+            "today": filters.today,
+        },
+    )

@@ -126,3 +126,19 @@ def test_a_second_view_within_the_minute_reads_the_figures_from_the_cache(
         client.get("/dashboard/")
 
     assert len(captured) < first - 10
+
+
+def test_the_list_behind_a_coverage_figure_costs_the_same_queries_at_two_sizes(
+    client_for, django_assert_num_queries, officer, festival, township1, township2
+):
+    client = client_for(officer)
+    url = f"/dashboard/inspections/?campaign={festival.pk}"
+    grow(festival, [township1, township2], 1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+
+    grow(festival, [township1, township2], 30)
+
+    with django_assert_num_queries(len(small)):
+        response = client.get(url)
+    assert len(response.context["page"]) == 50
