@@ -11,6 +11,18 @@ from dashboards.forms import DashboardFilterForm, InspectionListForm
 PAGE_SIZE = 50
 
 
+def _show_period(form, filters):
+    """The date boxes show the period counted when none was typed (a first visit, or a
+    link that gave only a sort order or a township)."""
+    period = {"date_from": filters.date_from, "date_to": filters.date_to}
+    if not form.is_bound:
+        form.initial = period
+    elif not form.data.get("date_from") and not form.data.get("date_to"):
+        form.data = form.data.copy()
+        for name, day in period.items():
+            form.data[name] = day.isoformat()
+
+
 @login_required
 def county(request):
     """The county at a glance (a clerk: their township): inspections, hazards, duty and
@@ -24,8 +36,7 @@ def county(request):
     if form.is_bound:
         form.is_valid()
     filters = form.filters()
-    if not form.is_bound:
-        form.initial = {"date_from": filters.date_from, "date_to": filters.date_to}
+    _show_period(form, filters)
     context = board.build(request, filters, timezone.now())
     context["form"] = form
     return render(request, "dashboards/county.html", context)
@@ -42,6 +53,7 @@ def inspections(request):
     if form.is_bound:
         form.is_valid()
     filters = form.filters()
+    _show_period(form, filters)
     campaign = form.chosen("campaign")
     found = queries.inspections_behind(user, filters, campaign=campaign, state=form.chosen("state"))
     page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -78,3 +78,10 @@ def test_an_unknown_township_or_kind_is_refused_not_a_server_error(page, officer
     ):
         response = page(officer, **query)
         assert response.status_code == 200, query
+
+
+def test_the_date_boxes_show_the_period_counted_when_none_was_typed(page, officer, festival):
+    for query in ({}, {"sort": "-missed"}):
+        html = page(officer, **query).content.decode()
+        assert 'name="date_from" value="2027-02-01"' in html, query
+        assert 'name="date_to" value="2027-02-28"' in html, query
