@@ -89,7 +89,6 @@ def league_table(user, filters, sort, descending, duty):
                     "inspections": _behind_coverage(filters, pk, ""),
                     "overdue": _ledger(filters, pk, overdue="true"),
                     "closed": _ledger(filters, pk, status=HazardStatus.CLOSED),
-                    "on_duty": _link("duty_roster:on_duty", township=pk),
                 },
             }
         )
