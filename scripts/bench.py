@@ -110,6 +110,16 @@ PAGES = [
     Page("batches", "relief:batches", roles=BUREAU),
     Page("batch detail", "relief:batch", "batch", roles=BUREAU),
     Page("notifications inbox", "notifications:inbox"),
+    Page("campaigns", "inspections:campaigns", roles=BUREAU_AND_TOWN),
+    Page("new ad-hoc inspection", "inspections:adhoc_new", roles=BUREAU_AND_TOWN),
+    Page("daily reports today", "daily_reports:index"),
+    Page(
+        "daily reports, a township",
+        "daily_reports:township_day",
+        "township_today",
+        roles=BUREAU_AND_TOWN,
+    ),
+    Page("daily report summary", "daily_reports:summary", "today", roles=BUREAU_AND_TOWN),
 ]
 
 
@@ -141,13 +151,16 @@ def targets():
         "person": Person.objects.filter(township=institution.township).order_by("pk").first(),
         # The batch with the most lines: a county's whole roster, growing with the county.
         "batch": DisbursementBatch.objects.order_by("-count", "pk").first(),
+        "today": timezone.localdate().isoformat(),
+        "township_today": (timezone.localdate().isoformat(), institution.township_id),
     }
     return {key: getattr(value, "pk", value) for key, value in found.items()}
 
 
 def url_for(page, objects):
-    args = [objects[page.target]] if page.target else []
-    if page.target and args[0] is None:
+    target = objects[page.target] if page.target else None
+    args = list(target) if isinstance(target, tuple) else [target] if page.target else []
+    if page.target and target is None:
         return None
     try:
         url = reverse(page.url_name, args=args)

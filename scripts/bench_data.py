@@ -18,6 +18,8 @@ all of it), with INSERT ... SELECT generate_series statements:
   over them (five days back to a day ahead), a leader and an officer each, with attendance
   (on time, late, absent) for the shifts that have started;
 - 2,000 incidents with their first reports, 2,000 leave reports;
+- a daily report a day from each new residential institution over the demo's reporting
+  period so far (most filed, some late, most 零报告, a few corrected);
 - 10,000 people in difficulty with a category each, 3,000 applications in every state
   (payments for the approved ones), a line and a payment in each of six monthly batches for
   everyone eligible, and a home visit for seven in ten;
@@ -525,6 +527,49 @@ class _Builder:
         )
         return rows
 
+    def daily_reports(self):
+        """A report a day from every new residential institution over the demo's period so
+        far (seven days back to today): nine in ten filed (today: half), one in ten of those
+        after the cut-off, seven in ten of them 零报告, one in twenty corrected once."""
+        inst_floor = self.floor("institutions_institution")
+        period = self.value(
+            "SELECT id FROM daily_reports_reportingperiod"
+            " WHERE start_date <= %(today)s AND end_date >= %(today)s ORDER BY id LIMIT 1",
+            {"today": self.today},
+        )
+        if period is None:
+            return 0
+        return self.sql(
+            """
+            WITH filed AS (
+                SELECT i.id AS institution_id, i.township_id, d::date AS day,
+                       (i.id + extract(doy FROM d)::int) %% 10 AS luck
+                FROM daily_reports_reportingperiod p
+                CROSS JOIN generate_series(p.start_date, %(today)s, interval '1 day') AS d
+                JOIN institutions_institution i
+                  ON i.id > %(floor)s AND p.institution_kinds ? i.kind
+                WHERE p.id = %(period)s
+            )
+            INSERT INTO daily_reports_dailyreport (
+                period_id, day, township_id, institution_id, unit, version, is_zero,
+                safety_situation, hazards_found, hazards_fixed, fever_cases, positive_tests,
+                sent_to_hospital, incidents, incident_notes, duty_in_place, for_the_bureau,
+                correction_reason, submitted_at, submitted_by_id, is_late)
+            SELECT %(period)s, day, township_id, institution_id, 'i' || institution_id, v,
+                   luck < 7, CASE WHEN luck < 7 THEN '' ELSE '消防通道畅通，设施完好' END,
+                   (luck = 8)::int, (luck = 8 AND v = 2)::int, (luck = 9)::int, 0, 0, 0, '',
+                   true, '', CASE WHEN v = 2 THEN '更正人数' ELSE '' END,
+                   (day + CASE WHEN luck = 1 THEN time '17:30' ELSE time '15:00' END
+                        + make_interval(mins => v)) AT TIME ZONE 'Asia/Shanghai',
+                   %(officer)s, luck = 1
+            FROM filed
+            CROSS JOIN LATERAL generate_series(1, CASE WHEN institution_id %% 20 = 0
+                                                       THEN 2 ELSE 1 END) AS v
+            WHERE luck <> 0 AND (day < %(today)s OR luck %% 2 = 1)
+            """,
+            {"today": self.today, "floor": inst_floor, "period": period, "officer": self.officer},
+        )
+
     def incidents_and_leave(self):
         inst_floor = self.floor("institutions_institution")
         incident_floor = self.floor("duty_roster_incident")
@@ -870,6 +915,7 @@ def grow(scale, stdout=None):
     builder.step("inspections and answers", builder.inspections)
     builder.step("posts, shifts, officers, attendance", builder.duty)
     builder.step("incidents, reports, leave", builder.incidents_and_leave)
+    builder.step("daily reports", builder.daily_reports)
     builder.step("people, categories, visits, applications, batches", builder.relief)
     builder.step("history", builder.history)
     builder.step("analyze", builder.analyze)
