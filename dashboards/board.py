@@ -15,7 +15,7 @@ from inspections.models import Category, HazardStatus, Severity
 from relief.models import ApplicationStatus
 
 # The league table's sort keys (?sort=, "-" for descending); anything else is "township".
-SORTS = ("township", "coverage", "overdue_rate", "days_to_close", "missed")
+SORTS = ("township", "coverage", "overdue_rate", "days_to_close", "missed", "daily")
 DEFAULT_SORT = "township"
 
 
@@ -57,8 +57,9 @@ def _behind_coverage(filters, township_id, state):
     )
 
 
-def league_table(user, filters, sort, descending, duty):
+def league_table(user, filters, sort, descending, duty, daily):
     townships = queries.townships(user, filters)
+    reported = {row["township_id"]: row for row in daily["rows"]}
     coverage = queries.campaign_coverage(user, filters)
     open_hazards = queries.open_hazards_per_township(user, filters)
     closing = queries.closing_per_township(user, filters)
@@ -84,7 +85,10 @@ def league_table(user, filters, sort, descending, duty):
                 if closed["avg_days"] is None
                 else round(closed["avg_days"], 1),
                 "missed": duty["missed_in_period"].get(pk, 0),
+                "daily": reported[pk]["percent"] if pk in reported else None,
+                "daily_missing": reported[pk]["missing"] if pk in reported else None,
                 "links": {
+                    "daily": reported[pk]["link"] if pk in reported else None,
                     "inspections_done": _behind_coverage(filters, pk, "done"),
                     "inspections": _behind_coverage(filters, pk, ""),
                     "overdue": _ledger(filters, pk, overdue="true"),
@@ -112,6 +116,7 @@ def league_columns(request, sort, descending):
         "overdue_rate": _("Overdue rate"),
         "days_to_close": _("Average days to close"),
         "missed": _("Absences (脱岗)"),
+        "daily": _("Daily reports today"),
     }
     columns = []
     for name in SORTS:
@@ -357,10 +362,35 @@ def relief_section(user, filters):
     }
 
 
+def daily_section(user, filters):
+    """Today's daily reports: filed, late and missing per township, each row linked to
+    the township's page of the day."""
+    day = filters.today.isoformat()
+    rows = []
+    for row in queries.daily_report_completion(user, filters):
+        rows.append(
+            {
+                **row,
+                "percent": _percent(row["filed"], row["expected"]),
+                "link": reverse("daily_reports:township_day", args=[day, row["township_id"]]),
+            }
+        )
+    totals = {
+        key: sum(row[key] for row in rows) for key in ("expected", "filed", "late", "missing")
+    }
+    return {
+        "rows": rows,
+        "totals": {**totals, "percent": _percent(totals["filed"], totals["expected"])},
+        "in_period": bool(rows),
+        "link": reverse("daily_reports:day", args=[day]),
+    }
+
+
 def build(request, filters, now):
     user = request.user
     sort, descending = parse_sort(request.GET.get("sort"))
     duty = queries.duty_figures(user, filters, now)
+    daily = daily_section(user, filters)
     festival = festival_section(user, filters)
     hazards = hazard_section(user, filters)
     charts = {
@@ -375,7 +405,8 @@ def build(request, filters, now):
         "hazards": hazards,
         "duty": duty_section(user, filters, now, duty),
         "relief": relief_section(user, filters),
-        "league": league_table(user, filters, sort, descending, duty),
+        "daily": daily,
+        "league": league_table(user, filters, sort, descending, duty, daily),
         "sort": sort,
         "descending": descending,
         "league_columns": league_columns(request, sort, descending),

@@ -42,6 +42,7 @@ INSPECTIONS = "inspections"
 DUTY = "duty"
 RELIEF = "relief"
 INSTITUTIONS = "institutions"
+DAILY_REPORTS = "daily_reports"
 
 
 def _cached(topic, name, user, filters, compute):
@@ -517,3 +518,20 @@ def inspections_behind(user, filters, *, campaign=None, state=None):
     return found.select_related("institution__township", "version__template", "campaign").order_by(
         "due_on", "pk"
     )
+
+
+# --- Daily reports -------------------------------------------------------------
+
+
+def daily_report_completion(user, filters):
+    """Who has filed today's daily report (日报/零报告), per township in scope: the rows of
+    daily_reports.services.completion, an empty list outside a reporting period."""
+    from daily_reports.services import completion
+
+    def compute():
+        rows = completion(filters.today, user)
+        if filters.township_id:
+            rows = [row for row in rows if row["township_id"] == filters.township_id]
+        return rows
+
+    return _cached(DAILY_REPORTS, "daily_reports", user, filters, compute)
