@@ -7,6 +7,8 @@ the topic and every figure of it is recounted on its next read. Bulk writes, whi
 signals, are seen at the latest when the minute runs out.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import time
 
@@ -35,11 +37,25 @@ def cached_figure(topic, name, user, compute, *, per_user=False):
     found = cache.get_many([generation_key, key])
     generation = found.get(generation_key, 0)
     stored = found.get(key)
-    if stored is not None and stored[0] == generation:
+    if stored is not None and stored[0] == generation and not _refreshing.get():
         return stored[1]
     value = compute()
     cache.set(key, (generation, value), TIMEOUT_SECONDS)
     return value
+
+
+_refreshing = contextvars.ContextVar("counts_refreshing", default=False)
+
+
+@contextlib.contextmanager
+def refreshing():
+    """Within it, cached_figure counts afresh and stores the result whatever is cached: a
+    Celery task warms the figures a page will ask for before anyone waits for them."""
+    token = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(token)
 
 
 def invalidate(topic):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.paging import CappedPaginator
-from dashboards import board, queries
+from dashboards import board, queries, warming
 from dashboards.forms import DashboardFilterForm, InspectionListForm
 
 PAGE_SIZE = 50
@@ -35,6 +35,8 @@ def county(request):
     form = DashboardFilterForm(request.GET or None, user=user)
     if form.is_bound:
         form.is_valid()
+    else:
+        warming.note_viewer(user)  # the default view of this scope is worth keeping warm
     filters = form.filters()
     _show_period(form, filters)
     context = board.build(request, filters, timezone.now())

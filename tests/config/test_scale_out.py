@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings
-from django.db import connections, router
+from django.db import connection, connections, router
 
 from config.celery import app
 from config.routers import reading_from_replica, reads_from_replica
@@ -65,6 +65,7 @@ def test_a_view_marked_as_heavy_reads_from_the_replica(replica):
         ("notifications.scan_routine", "default"),
         ("config.heartbeat", "default"),
         ("inspections.fan_out_campaigns", "bulk"),
+        ("dashboards.warm", "bulk"),
         ("relief.export_roster", "bulk"),
     ],
 )
@@ -75,3 +76,11 @@ def test_tasks_are_queued_by_urgency(task, queue):
 
 def test_a_worker_without_queues_named_consumes_all_three():
     assert {q.name for q in app.conf.task_queues} == {"urgent", "default", "bulk"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_the_application_connects_with_jit_off(db):
+    # JIT compiled the dashboard's counts for longer than they ran (config/settings.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
