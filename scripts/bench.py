@@ -120,6 +120,8 @@ PAGES = [
         roles=BUREAU_AND_TOWN,
     ),
     Page("daily report summary", "daily_reports:summary", "today", roles=BUREAU_AND_TOWN),
+    Page("dashboard", "dashboards:county", roles=BUREAU_AND_TOWN),
+    Page("dashboard, inspections behind", "dashboards:inspections", roles=BUREAU_AND_TOWN),
 ]
 
 
