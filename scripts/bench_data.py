@@ -532,13 +532,14 @@ class _Builder:
         far (seven days back to today): nine in ten filed (today: half), one in ten of those
         after the cut-off, seven in ten of them 零报告, one in twenty corrected once."""
         inst_floor = self.floor("institutions_institution")
-        period = self.value(
+        periods = self.ids(
             "SELECT id FROM daily_reports_reportingperiod"
             " WHERE start_date <= %(today)s AND end_date >= %(today)s ORDER BY id LIMIT 1",
             {"today": self.today},
         )
-        if period is None:
+        if not periods:
             return 0
+        period = periods[0]
         return self.sql(
             """
             WITH filed AS (
