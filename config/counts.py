@@ -61,7 +61,14 @@ def refreshing():
 def invalidate(topic):
     # Now (this request's own next read) and after commit (a read that raced the write).
     def bump():
-        cache.set(_generation_key(topic), time.time_ns(), None)
+        # A counter, not a clock reading: two writes in one tick (or under a test's frozen
+        # clock) still make two generations. incr is atomic in Redis.
+        key = _generation_key(topic)
+        cache.add(key, time.time_ns(), None)  # starts anywhere but 0, the "never" default
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, time.time_ns(), None)
 
     bump()
     transaction.on_commit(bump)

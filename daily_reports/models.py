@@ -166,6 +166,7 @@ class DailyReport(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("institution"),
+        db_index=False,  # daily_report_institution_day leads with it
     )
     unit = models.CharField(_("reporting unit"), max_length=24, editable=False)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
@@ -212,6 +213,11 @@ class DailyReport(models.Model):
         indexes = [
             # The day's roll-up: first versions grouped by township.
             models.Index(fields=["day", "township", "version"], name="daily_report_day_township"),
+            # One institution's report of a day (the township page looks up each of a page's
+            # institutions): without it, each lookup read the whole county's reports of the day.
+            models.Index(
+                fields=["institution", "day", "version"], name="daily_report_institution_day"
+            ),
         ]
 
     def __str__(self):

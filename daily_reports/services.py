@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.counts import cached_figure
 from daily_reports.models import DailyReport, ReportingPeriod, unit_key
 from institutions.models import Institution, Township
 
@@ -142,6 +144,17 @@ def completion(day, user, *, period=None):
     period = period or period_for(day)
     if period is None:
         return []
+    # Counted over the county's reports of the day: once a minute per scope, or after a
+    # report or a period is saved (daily_reports/apps.py), not on every view.
+    return cached_figure(
+        "daily_reports",
+        f"completion:{day.isoformat()}:{period.pk}",
+        user,
+        lambda: _completion(day, user, period),
+    )
+
+
+def _completion(day, user, period):
     townships = (
         Township.objects.visible_to(user)
         .order_by("code")
@@ -208,7 +221,8 @@ def institutions_of_township(period, day, township):
     annotated `first_at`, `first_late` (first version) and `current_pk` (latest version)."""
     from django.db.models import Subquery
 
-    reports = DailyReport.objects.filter(day=day, institution=OuterRef("pk"))
+    # order_by(): Meta.ordering would sort each lookup's one row by unit.
+    reports = DailyReport.objects.filter(day=day, institution=OuterRef("pk")).order_by()
     first = reports.filter(version=1)
     return (
         expected_institutions(period)
@@ -227,7 +241,17 @@ def institutions_of_township(period, day, township):
 def summary(day, user):
     """The county summary of `day` in the user's scope: totals of every counted item over
     the current versions, how many said "nothing to report" and "duty not in place", and
-    the non-zero items ([(report, [(label, value)])]) capped at `NONZERO_CAP` reports."""
+    the non-zero items ([(report, [(label, value)])]) capped at `NONZERO_CAP` reports.
+    Cached like completion(), per language (the items carry their labels)."""
+    return cached_figure(
+        "daily_reports",
+        f"summary:{day.isoformat()}:{get_language()}",
+        user,
+        lambda: _summary(day, user),
+    )
+
+
+def _summary(day, user):
     current = DailyReport.objects.visible_to(user).filter(day=day).current()
     totals = current.aggregate(
         reports=Count("pk"),

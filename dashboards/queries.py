@@ -67,8 +67,16 @@ def townships(user, filters):
     return _cached(INSTITUTIONS, "townships", user, filters, compute)
 
 
-def _by_institution(queryset, filters, path="institution"):
-    if filters.township_id:
+# A clerk's page is their township's, which their scope (visible_to) already says: the
+# township filter is added for county roles only. Said twice, PostgreSQL multiplies the
+# township's share in twice, expects a twentieth of the rows and picks plans for a handful
+# (a clerk's absences today: 334 ms at 100×, reading every shift of the township).
+def _narrowing(user, filters):
+    return filters.township_id if user.is_county_wide else None
+
+
+def _by_institution(queryset, user, filters, path="institution"):
+    if _narrowing(user, filters):
         queryset = queryset.filter(**{f"{path}__township_id": filters.township_id})
     if filters.kind:
         queryset = queryset.filter(**{f"{path}__kind": filters.kind})
@@ -76,15 +84,15 @@ def _by_institution(queryset, filters, path="institution"):
 
 
 def hazards(user, filters):
-    return _by_institution(Hazard.objects.visible_to(user), filters)
+    return _by_institution(Hazard.objects.visible_to(user), user, filters)
 
 
 def inspections(user, filters):
-    return _by_institution(Inspection.objects.visible_to(user), filters)
+    return _by_institution(Inspection.objects.visible_to(user), user, filters)
 
 
-def _in_township(queryset, filters, path):
-    if filters.township_id:
+def _in_township(queryset, user, filters, path):
+    if _narrowing(user, filters):
         queryset = queryset.filter(**{path: filters.township_id})
     return queryset
 
@@ -298,10 +306,19 @@ def listed_hazards(user, filters):
 # --- Duty --------------------------------------------------------------------
 
 
-def _posts(filters, prefix=""):
-    """Posts of the township the page is narrowed to (a clerk's page leaves out the county
-    duty room, which every clerk may see but which is not their township's)."""
-    return Q(**{f"{prefix}township_id": filters.township_id}) if filters.township_id else Q()
+def _posts(queryset, user, filters, prefix=""):
+    """Posts (or their shifts, or attendance: `prefix` reaches the post) in the user's scope
+    and the township the page is narrowed to. A clerk's page leaves out the county duty
+    room, which every clerk may see but which is not their township's: their township alone
+    says both, once (see _narrowing)."""
+    if filters.township_id and not user.is_county_wide:
+        if filters.township_id != user.township_id:
+            return queryset.none()
+        return queryset.filter(**{f"{prefix}township_id": filters.township_id})
+    queryset = queryset.visible_to(user)
+    if filters.township_id:
+        queryset = queryset.filter(**{f"{prefix}township_id": filters.township_id})
+    return queryset
 
 
 def duty_figures(user, filters, now):
@@ -312,8 +329,8 @@ def duty_figures(user, filters, now):
     minute = now.replace(second=0, microsecond=0)
 
     def compute():
-        shifts = Shift.objects.visible_to(user).filter(_posts(filters, "post__"))
-        attendance = Attendance.objects.visible_to(user).filter(_posts(filters, "shift__post__"))
+        shifts = _posts(Shift.objects.all(), user, filters, "post__")
+        attendance = _posts(Attendance.objects.all(), user, filters, "shift__post__")
         under_way = (
             shifts.under_way(minute)
             .values(township_id=F("post__township_id"))
@@ -334,7 +351,7 @@ def duty_figures(user, filters, now):
             .order_by()
         )
         incidents = _in_township(
-            Incident.objects.visible_to(user).in_service_years(), filters, "township_id"
+            Incident.objects.visible_to(user).in_service_years(), user, filters, "township_id"
         ).filter(closed_at__isnull=True)
         gaps = posts_with_roster_gaps(user, filters, minute)
         return {
@@ -395,8 +412,8 @@ def posts_with_roster_gaps(user, filters, now, days=GAP_DAYS):
         ends_at__lt=end,
     ).filter(~Exists(covers_end))
     return (
-        DutyPost.objects.visible_to(user)
-        .filter(_posts(filters), is_active=True)
+        _posts(DutyPost.objects.all(), user, filters)
+        .filter(is_active=True)
         .exclude(kind=PostKind.HOLIDAY)
         .filter(~Exists(covers_start) | Exists(left_uncovered))
     )
@@ -406,8 +423,7 @@ def duty_glance(user, filters, now, limit=30):
     """Who is on duty now at the county duty room and the township centres (a clerk: their
     own), with each person's attendance: live, bounded, two queries."""
     shifts = (
-        Shift.objects.visible_to(user)
-        .filter(_posts(filters, "post__"))
+        _posts(Shift.objects.all(), user, filters, "post__")
         .under_way(now)
         .at_a_glance_for(user)
         .select_related("post")
@@ -422,8 +438,7 @@ def duty_glance(user, filters, now, limit=30):
 def absences_today(user, filters, limit=LISTED_SHORT):
     today_start = timezone.make_aware(datetime.datetime.combine(filters.today, datetime.time.min))
     return list(
-        Attendance.objects.visible_to(user)
-        .filter(_posts(filters, "shift__post__"))
+        _posts(Attendance.objects.all(), user, filters, "shift__post__")
         .missed(since=today_start)
         .select_related("shift__post", "person")
         .order_by("-missed_at", "-pk")[:limit]
@@ -449,7 +464,7 @@ def relief_figures(user, filters):
 
     def compute():
         waiting = (
-            _in_township(Application.objects.visible_to(user), filters, "township_id")
+            _in_township(Application.objects.visible_to(user), user, filters, "township_id")
             .filter(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED])
             .values("township_id", "status")
             .annotate(n=Count("pk"))
@@ -463,6 +478,7 @@ def relief_figures(user, filters):
                     township_path="person__township",
                     institution_path=None,
                 ),
+                user,
                 filters,
                 "person__township_id",
             )
@@ -472,7 +488,7 @@ def relief_figures(user, filters):
             .order_by()
         )
         overdue = (
-            _in_township(Person.objects.visible_to(user), filters, "township_id")
+            _in_township(Person.objects.visible_to(user), user, filters, "township_id")
             .overdue_for_visit(filters.today)
             .values("township_id")
             .annotate(n=Count("pk"))
