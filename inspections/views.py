@@ -65,6 +65,7 @@ from inspections.permissions import (
     can_view_campaigns,
 )
 from institutions.models import Institution, Township
+from institutions.scoping import scope_key
 
 PAGE_SIZE = 25
 INSTITUTION_OPTIONS = 20
@@ -306,6 +307,7 @@ def ledger(request):
     query.pop("page", None)
     context = {
         "filter": hazard_filter,
+        "filter_scope": scope_key(request.user),  # the form's choices follow the scope
         "page": page,
         "query": query.urlencode(),
         "today": timezone.localdate(),

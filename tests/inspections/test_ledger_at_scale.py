@@ -9,7 +9,9 @@ Sort, which it cannot without the index.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,10 +60,29 @@ def test_ledger_costs_the_same_queries_however_many_hazards(
     InstitutionFactory.create_batch(count, township=institution1.township)
     client = client_for(town1)
     ledger(client)  # the session and the user are read once
+    cache.clear()  # the filter form is cached for a minute: render it afresh
     # Session and user; the capped count and the page; the township choices (the
     # clerk's one, and its list); the session saved; two savepoints and releases.
     with django_assert_num_queries(11):
         ledger(client)
+
+
+def test_the_filter_form_is_rendered_once_a_minute_per_scope_and_filters(
+    client_for, officer, institution1, township2
+):
+    def filter_form(response):
+        return re.search(r'<form method="get".*?</form>', response.content.decode(), re.S)[0]
+
+    client = client_for(officer)
+    first = filter_form(ledger(client, status="open"))
+    with CaptureQueriesContext(connection) as captured:
+        again = filter_form(ledger(client, status="open"))
+    other = filter_form(ledger(client, status="closed"))
+
+    assert again == first
+    assert not any("institutions_township" in q["sql"] for q in captured.captured_queries)
+    assert '<option value="open" selected>' in first
+    assert '<option value="closed" selected>' in other
 
 
 def test_a_township_ledger_lists_no_institutions_in_the_page(client_for, town1, institution1):
