@@ -39,6 +39,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("daily-reports/", include("daily_reports.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("exports/", include("exports.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,100 @@
+"""The forms that check each imported row: the apps' own forms, with two lookups made in bulk.
+
+Each row goes through the form the app uses to register that object by hand (field rules,
+ID-number and credit-code checks, phones, dates, the model's clean()), with two changes:
+- the township is looked up by name or division code in a dict of the user's townships
+  fetched once, not by one query per row;
+- uniqueness and constraint checks, one query per row each, are left to the pipeline, which
+  checks every key of the file against the database in one query (imports.services). The
+  rules those constraints carry that need no query are in the forms' and models' clean().
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import StyledFormMixin
+from institutions.forms import InstitutionForm
+from institutions.validators import normalize_credit_code
+from relief.forms import CategoryForm, PersonForm
+
+
+class TownshipField(forms.Field):
+    """A township in the user's scope, typed by name (羊册镇) or by division code (411726102)."""
+
+    default_error_messages = {
+        "unknown": _("No township of yours has this name or division code: %(value)s."),
+    }
+
+    def __init__(self, *args, townships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.townships = townships or {}
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if text in self.empty_values:
+            return None
+        township = self.townships.get(text)
+        if township is None:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": text[:50]}
+            )
+        return township
+
+
+def _no_constraint_queries(*args, **kwargs):
+    return None
+
+
+class BulkCheckedMixin:
+    """Leave the per-row uniqueness and constraint queries to the pipeline's bulk checks."""
+
+    def _post_clean(self):
+        self.instance.validate_constraints = _no_constraint_queries
+        super()._post_clean()
+
+    def validate_unique(self):
+        return None
+
+
+class InstitutionImportForm(BulkCheckedMixin, InstitutionForm):
+    township = TownshipField(label=_("township"))
+
+    def __init__(self, *args, user, townships, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["township"].townships = townships
+        # The credit code is what a second import of the same file is recognised by.
+        self.fields["credit_code"].required = True
+
+    def clean_credit_code(self):
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+
+class PersonImportForm(BulkCheckedMixin, PersonForm):
+    township = TownshipField(label=_("township"))
+
+    def __init__(self, *args, user, townships, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["township"].townships = townships
+
+
+class CategoryImportForm(BulkCheckedMixin, CategoryForm):
+    pass
+
+
+class UploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ConfirmForm(forms.Form):
+    ALL = "all"
+    VALID_ONLY = "valid"
+    mode = forms.ChoiceField(
+        choices=[(ALL, _("Import everything")), (VALID_ONLY, _("Import the valid rows only"))]
+    )

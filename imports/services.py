@@ -1,0 +1,445 @@
+"""The import pipeline: rows of a workbook → the app's form per row → one bulk write.
+
+Checks: each row through the app's own form (imports.forms), keys repeated within the file,
+and keys against the database in one query per key. Lookups are made once per import, never
+per row, so an import's queries do not grow with its rows (beyond bulk_create's batches).
+
+Idempotent on natural keys (an institution's credit code, a person's ID number): a row
+whose key is already registered in the user's scope is counted as "already registered" and
+left as it is: re-importing a file changes nothing, and an import never overwrites what
+staff have edited since. Changing a record is done on its page. A key registered outside
+the user's scope is an error that does not say where.
+
+Never log an ID number: nothing here logs row values, and rejects go back only to the user
+who uploaded the file (they need the number to correct it).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
+from simple_history.utils import bulk_create_with_history
+
+from config.counts import invalidate
+from imports.forms import CategoryImportForm, InstitutionImportForm, PersonImportForm
+from institutions.models import (
+    FireRiskLevel,
+    HospitalLevel,
+    Institution,
+    InstitutionKind,
+    Operator,
+    Township,
+)
+from relief.models import Category, DuplicateStatus, Person, PersonCategory
+from relief.validators import birth_date_of, sex_of
+
+BATCH_SIZE = 1000
+CATEGORY_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"", "否", "无", "n", "no", "false", "0", "×"}
+
+
+@dataclass
+class Column:
+    name: str
+    label: object  # lazy text: the header, in the user's language
+    example: object = ""
+    choices: type | None = None  # TextChoices: labels and values both accepted
+    boolean: bool = False
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # header text, or "" for the whole row
+    message: str
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a file: what to create, what is there already, what is wrong."""
+
+    valid: list = field(default_factory=list)  # (row number, prepared objects)
+    existing: list = field(default_factory=list)  # row numbers already registered
+    errors: list = field(default_factory=list)  # RowError
+    rows: dict = field(default_factory=dict)  # row number -> values as read
+
+    @property
+    def bad_rows(self):
+        return sorted({error.row for error in self.errors})
+
+
+def header_texts(column):
+    """What a header may say: its label in Chinese or in English."""
+    texts = set()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            texts.add(str(column.label))
+    return texts
+
+
+def _choice_lookup(choices):
+    lookup = {}
+    for value, label in choices.choices:
+        lookup[value] = value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                lookup[str(label)] = value
+    return lookup
+
+
+class ImportKind:
+    slug = ""
+    title = ""
+    description = ""
+    columns: list = []
+
+    def may_import(self, user):
+        raise NotImplementedError
+
+    def headers(self):
+        return [(str(column.label), header_texts(column)) for column in self.columns]
+
+    def example_row(self):
+        return [column.example for column in self.columns]
+
+    def form_data(self, values):
+        data = {}
+        for column, value in zip(self.columns, values, strict=True):
+            if column.choices is not None:
+                text = str(value).strip()
+                value = self._lookups(column).get(text, text)
+            elif column.boolean:
+                text = str(value).strip().lower()
+                if text in TRUE_WORDS:
+                    value = "on"
+                elif text in FALSE_WORDS:
+                    value = ""
+            data[column.name] = value
+        return data
+
+    def _lookups(self, column):
+        cache = self.__dict__.setdefault("_choice_cache", {})
+        if column.name not in cache:
+            cache[column.name] = _choice_lookup(column.choices)
+        return cache[column.name]
+
+    def label_of(self, name):
+        for column in self.columns:
+            if column.name == name:
+                return str(column.label)
+        return ""
+
+    def _add_form_errors(self, checked, number, form, names=None):
+        for name, messages in form.errors.items():
+            label = self.label_of((names or {}).get(name, name))
+            for message in messages:
+                checked.errors.append(RowError(number, label, message))
+
+
+def townships_for(user):
+    """The user's townships by name and by division code, in one query."""
+    lookup = {}
+    for township in Township.objects.visible_to(user):
+        lookup[township.name] = township
+        lookup[township.code] = township
+    return lookup
+
+
+# --- Institutions ------------------------------------------------------------
+
+
+class InstitutionImport(ImportKind):
+    slug = "institutions"
+    title = gettext_lazy("Institutions")
+    description = gettext_lazy("One row per institution, recognised by its credit code.")
+    columns = [
+        Column("name", gettext_lazy("Institution name"), "羊册镇中心敬老院"),
+        Column("kind", gettext_lazy("Kind"), "养老机构", choices=InstitutionKind),
+        Column("operator", gettext_lazy("Operator"), "公办", choices=Operator),
+        Column("township", gettext_lazy("Township (name or division code)"), "羊册镇"),
+        Column("credit_code", gettext_lazy("Unified social credit code"), "12411726MB0000000X"),
+        Column("fire_risk_level", gettext_lazy("Fire risk level"), "高", choices=FireRiskLevel),
+        Column("address", gettext_lazy("Address"), "羊册镇政府街 1 号"),
+        Column("legal_representative", gettext_lazy("Legal representative"), "张建国"),
+        Column(
+            "legal_representative_phone",
+            gettext_lazy("Legal representative's phone"),
+            "13803960001",
+        ),
+        Column("safety_officer", gettext_lazy("Safety officer"), "李明"),
+        Column("safety_officer_phone", gettext_lazy("Safety officer's phone"), "0396-7921234"),
+        Column("beds", gettext_lazy("Beds"), 120),
+        Column("residents", gettext_lazy("Residents"), 86),
+        Column("residents_aged_80_plus", gettext_lazy("Residents aged 80 or over"), 31),
+        Column("designated_hospital", gettext_lazy("Designated hospital"), "泌阳县人民医院"),
+        Column(
+            "designated_hospital_level",
+            gettext_lazy("Hospital level"),
+            "二级医院",
+            choices=HospitalLevel,
+        ),
+        Column("designated_hospital_phone", gettext_lazy("Hospital phone"), "0396-7922120"),
+        Column(
+            "has_sandwich_panels",
+            gettext_lazy("Sandwich colour-steel panels (yes/no)"),
+            "否",
+            boolean=True,
+        ),
+        Column("building_notes", gettext_lazy("Building notes"), ""),
+    ]
+
+    def may_import(self, user):
+        return user.can_register_institutions
+
+    @sensitive_variables()
+    def check(self, user, rows):
+        checked = Checked()
+        townships = townships_for(user)
+        forms = []
+        for number, values in rows:
+            checked.rows[number] = values
+            data = self.form_data(values)
+            data["is_active"] = "on"
+            form = InstitutionImportForm(data, user=user, townships=townships)
+            if form.is_valid():
+                forms.append((number, form))
+            else:
+                self._add_form_errors(checked, number, form)
+        codes = {form.cleaned_data["credit_code"] for _n, form in forms}
+        names = {form.cleaned_data["name"] for _n, form in forms}
+        by_code = dict(
+            Institution.objects.filter(credit_code__in=codes).values_list(
+                "credit_code", "township_id"
+            )
+        )
+        names_taken = dict(
+            Institution.objects.filter(name__in=names).values_list("name", "credit_code")
+        )
+        visible = {township.pk for township in townships.values()}
+        seen_codes, seen_names = {}, {}
+        code_label, name_label = self.label_of("credit_code"), self.label_of("name")
+        for number, form in forms:
+            code, name = form.cleaned_data["credit_code"], form.cleaned_data["name"]
+            problems = []
+            if code in seen_codes:
+                problems.append(
+                    (code_label, _("Repeats row %(row)d of this file.") % {"row": seen_codes[code]})
+                )
+            if name in seen_names:
+                problems.append(
+                    (name_label, _("Repeats row %(row)d of this file.") % {"row": seen_names[name]})
+                )
+            seen_codes.setdefault(code, number)
+            seen_names.setdefault(name, number)
+            if code in by_code and not problems:
+                if by_code[code] in visible:
+                    checked.existing.append(number)
+                else:
+                    checked.errors.append(
+                        RowError(
+                            number,
+                            code_label,
+                            _("Another institution is already registered with this credit code."),
+                        )
+                    )
+                continue
+            if name in names_taken and names_taken[name] != code:
+                problems.append(
+                    (name_label, _("Another institution is already registered with this name."))
+                )
+            for label, message in problems:
+                checked.errors.append(RowError(number, label, message))
+            if not problems:
+                checked.valid.append((number, form.instance))
+        return checked
+
+    def save(self, user, checked):
+        institutions = [instance for _number, instance in checked.valid]
+        bulk_create_with_history(
+            institutions, Institution, batch_size=BATCH_SIZE, default_user=user
+        )
+        invalidate("institutions")
+        return len(institutions)
+
+
+# --- People in difficulty ----------------------------------------------------
+
+
+class PersonImport(ImportKind):
+    slug = "people"
+    title = gettext_lazy("People in difficulty")
+    description = gettext_lazy(
+        "One row per person, recognised by the ID number, with their categories."
+    )
+    columns = [
+        Column("name", gettext_lazy("Name"), "王秀英"),
+        Column("id_number", gettext_lazy("ID number"), "41172619500101002X"),
+        Column("township", gettext_lazy("Township (name or division code)"), "羊册镇"),
+        Column("village", gettext_lazy("Village or community"), "古城村"),
+        Column("address", gettext_lazy("Address"), "古城村三组 12 号"),
+        Column("phone", gettext_lazy("Phone"), "13803960002"),
+        Column("monthly_income", gettext_lazy("Own monthly income (yuan)"), "0"),
+        Column(
+            "categories",
+            gettext_lazy("Categories (separated by 、)"),
+            "特困、孤寡/独居老人",
+        ),
+        Column("start_date", gettext_lazy("Categories from"), "2024-01-01"),
+        Column("end_date", gettext_lazy("Categories until (may be empty)"), ""),
+    ]
+    CATEGORY_FIELDS = {"category": "categories", "start_date": "start_date", "end_date": "end_date"}
+
+    def may_import(self, user):
+        return user.is_active and (user.is_county_wide or user.is_township_staff)
+
+    def _categories(self, text):
+        lookup = self._lookups(Column("categories", "", choices=Category))
+        # "孤寡/独居老人" is one label that holds a slash: take known labels first.
+        text = str(text or "").strip()
+        found = []
+        for label in sorted(lookup, key=len, reverse=True):
+            if label and label in text and "/" in label:
+                found.append(lookup[label])
+                text = text.replace(label, " ")
+        return found + [lookup.get(part, part) for part in CATEGORY_SEPARATORS.split(text) if part]
+
+    @sensitive_variables()
+    def check(self, user, rows):
+        checked = Checked()
+        townships = townships_for(user)
+        prepared = []
+        for number, values in rows:
+            checked.rows[number] = values
+            data = self.form_data(values)
+            form = PersonImportForm(data, user=user, townships=townships)
+            ok = form.is_valid()
+            if not ok:
+                self._add_form_errors(checked, number, form)
+            categories = []
+            for category in dict.fromkeys(self._categories(data["categories"])):
+                category_form = CategoryImportForm(
+                    {
+                        "category": category,
+                        "start_date": data["start_date"],
+                        "end_date": data["end_date"],
+                    }
+                )
+                if category_form.is_valid():
+                    categories.append(category_form.instance)
+                else:
+                    ok = False
+                    self._add_form_errors(checked, number, category_form, self.CATEGORY_FIELDS)
+            if ok:
+                prepared.append((number, form.instance, categories))
+        numbers = {person.id_number for _n, person, _c in prepared}
+        registered = dict(
+            Person.objects.filter(id_number__in=numbers).values_list("id_number", "township_id")
+        )
+        visible = {township.pk for township in townships.values()}
+        seen = {}
+        label = self.label_of("id_number")
+        for number, person, categories in prepared:
+            key = person.id_number
+            if key in seen:
+                message = _("Repeats row %(row)d of this file.") % {"row": seen[key]}
+                checked.errors.append(RowError(number, label, message))
+                continue
+            seen[key] = number
+            if key in registered:
+                if registered[key] in visible:
+                    checked.existing.append(number)
+                else:
+                    checked.errors.append(
+                        RowError(
+                            number,
+                            label,
+                            _(
+                                "This ID number is registered in another township. Contact the "
+                                "county civil affairs bureau (县民政局) to check it."
+                            ),
+                        )
+                    )
+                continue
+            person.birth_date = birth_date_of(person.id_number)
+            person.sex = sex_of(person.id_number)
+            checked.valid.append((number, (person, categories)))
+        return checked
+
+    def save(self, user, checked):
+        people = [person for _number, (person, _categories) in checked.valid]
+        bulk_create_with_history(people, Person, batch_size=BATCH_SIZE, default_user=user)
+        held = []
+        for _number, (person, categories) in checked.valid:
+            for category in categories:
+                category.person = person
+                held.append(category)
+        PersonCategory.objects.bulk_create(held, batch_size=BATCH_SIZE)
+        _flag_likely_duplicates(people)
+        invalidate("relief")
+        return len(people)
+
+
+def _flag_likely_duplicates(people):
+    """relief's rule, in bulk: same township, name and birth date flags all of them."""
+    if not people:
+        return
+    groups = (
+        Person.objects.filter(
+            township_id__in={person.township_id for person in people},
+            name__in={person.name for person in people},
+        )
+        .values("township_id", "name", "birth_date")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+    )
+    for group in groups:
+        Person.objects.filter(
+            township_id=group["township_id"], name=group["name"], birth_date=group["birth_date"]
+        ).exclude(duplicate_status=DuplicateStatus.DISTINCT).update(
+            duplicate_status=DuplicateStatus.FLAGGED
+        )
+
+
+KINDS = {kind.slug: kind for kind in (InstitutionImport(), PersonImport())}
+
+
+def kinds_for(user):
+    return [kind for kind in KINDS.values() if kind.may_import(user)]
+
+
+@dataclass
+class Outcome:
+    created: int
+    existing: int
+    rejected: int
+    written: bool
+
+
+def run_import(*, kind, user, rows, valid_only=False):
+    """Check `rows` and write them: all or nothing, or the valid rows only."""
+    if not kind.may_import(user):
+        raise PermissionDenied
+    checked = kind.check(user, rows)
+    if checked.errors and not valid_only:
+        return checked, Outcome(0, len(checked.existing), len(checked.bad_rows), False)
+    with transaction.atomic():
+        created = kind.save(user, checked)
+    return checked, Outcome(created, len(checked.existing), len(checked.bad_rows), True)
+
+
+def rejects_sheet(kind, checked):
+    """The rejected rows as they were read, with a reason column, for config.xlsx."""
+    reasons = {}
+    for error in checked.errors:
+        text = f"{error.column}：{error.message}" if error.column else error.message
+        reasons.setdefault(error.row, []).append(text)
+    headers = [str(column.label) for column in kind.columns] + [_("Reason")]
+    rows = ([*checked.rows[number], "；".join(reasons[number])] for number in sorted(reasons))
+    return (_("Rejected rows"), headers, rows, None)

@@ -1,0 +1,147 @@
+"""Choose what to import, upload, see each bad row and cell, then confirm.
+
+The uploaded workbook is kept under IMPORTS_DIR by a random token that only the uploader's
+session knows, checked again on confirmation (the database may have changed in between),
+and deleted once imported.
+"""
+
+import io
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.xlsx import xlsx_response
+from imports.forms import ConfirmForm, UploadForm
+from imports.reader import BadFile, read_workbook
+from imports.services import KINDS, kinds_for, rejects_sheet, run_import
+
+ERRORS_SHOWN = 200
+SESSION_KEY = "imports"
+
+
+def _kind_for(request, slug):
+    kind = KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    if not kind.may_import(request.user):
+        raise PermissionDenied
+    return kind
+
+
+def imports_dir():
+    return Path(getattr(settings, "IMPORTS_DIR", Path(settings.MEDIA_ROOT) / "imports"))
+
+
+def _kept_path(request, kind, token):
+    if request.session.get(SESSION_KEY, {}).get(str(token)) != kind.slug:
+        raise Http404
+    path = imports_dir() / f"{token}.xlsx"
+    if not path.exists():
+        raise Http404
+    return path
+
+
+def _read_kept(kind, path):
+    with path.open("rb") as stream:
+        return read_workbook(stream, kind.headers())
+
+
+@login_required
+def index(request):
+    kinds = kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    return render(request, "imports/index.html", {"kinds": kinds})
+
+
+@login_required
+def template(request, kind):
+    kind = _kind_for(request, kind)
+    headers = [label for label, _accepted in kind.headers()]
+    sheet = (str(kind.title), headers, [kind.example_row()], [18] * len(headers))
+    return xlsx_response(f"{kind.slug}-template.xlsx", [sheet])
+
+
+@login_required
+def upload(request, kind):
+    kind = _kind_for(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            sheet = read_workbook(io.BytesIO(data), kind.headers())
+        except BadFile as error:
+            form.add_error("file", str(error))
+        else:
+            if not sheet.rows:
+                form.add_error("file", _("The sheet has no rows under its headers."))
+            else:
+                token = uuid.uuid4()
+                imports_dir().mkdir(parents=True, exist_ok=True)
+                (imports_dir() / f"{token}.xlsx").write_bytes(data)
+                kept = request.session.get(SESSION_KEY, {})
+                kept[str(token)] = kind.slug
+                request.session[SESSION_KEY] = kept
+                checked = kind.check(request.user, sheet.rows)
+                return render(request, "imports/preview.html", _preview(kind, token, checked))
+    return render(request, "imports/upload.html", {"kind": kind, "form": form})
+
+
+def _preview(kind, token, checked):
+    return {
+        "kind": kind,
+        "token": token,
+        "checked": checked,
+        "errors": checked.errors[:ERRORS_SHOWN],
+        "more_errors": max(0, len(checked.errors) - ERRORS_SHOWN),
+        "bad_rows": len(checked.bad_rows),
+        "form": ConfirmForm(),
+    }
+
+
+@login_required
+@require_POST
+def confirm(request, kind, token):
+    kind = _kind_for(request, kind)
+    path = _kept_path(request, kind, token)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        sheet = _read_kept(kind, path)
+    except BadFile as error:
+        raise Http404 from error
+    valid_only = form.cleaned_data["mode"] == ConfirmForm.VALID_ONLY
+    checked, outcome = run_import(
+        kind=kind, user=request.user, rows=sheet.rows, valid_only=valid_only
+    )
+    if not outcome.written:
+        return render(request, "imports/preview.html", _preview(kind, token, checked))
+    if not checked.errors:
+        path.unlink(missing_ok=True)
+    context = {
+        "kind": kind,
+        "token": token,
+        "outcome": outcome,
+        "has_rejects": bool(checked.errors),
+    }
+    return render(request, "imports/result.html", context)
+
+
+@login_required
+def rejects(request, kind, token):
+    kind = _kind_for(request, kind)
+    path = _kept_path(request, kind, token)
+    try:
+        sheet = _read_kept(kind, path)
+    except BadFile as error:
+        raise Http404 from error
+    checked = kind.check(request.user, sheet.rows)
+    return xlsx_response(f"{kind.slug}-rejects.xlsx", [rejects_sheet(kind, checked)])
