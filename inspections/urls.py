@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import views
+from inspections import printing, views
 
 app_name = "inspections"
 
@@ -17,10 +17,12 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/result/", views.result, name="result"),
+    path("<int:pk>/print/", printing.inspection_record, name="print_record"),
     path("hazards/", views.ledger, name="ledger"),
     path("hazards/institutions/", views.institution_options, name="institution_options"),
     path("hazards/ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard"),
+    path("hazards/<int:pk>/notice/", printing.hazard_notice, name="hazard_notice"),
     path("hazards/<int:pk>/<slug:action>/", views.hazard_action, name="hazard_action"),
     path(
         "hazards/<int:pk>/extensions/<int:extension_pk>/",
