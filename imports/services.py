@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 from simple_history.utils import bulk_create_with_history
 
@@ -160,39 +160,68 @@ class InstitutionImport(ImportKind):
     title = gettext_lazy("Institutions")
     description = gettext_lazy("One row per institution, recognised by its credit code.")
     columns = [
-        Column("name", gettext_lazy("Institution name"), "羊册镇中心敬老院"),
-        Column("kind", gettext_lazy("Kind"), "养老机构", choices=InstitutionKind),
-        Column("operator", gettext_lazy("Operator"), "公办", choices=Operator),
-        Column("township", gettext_lazy("Township (name or division code)"), "羊册镇"),
-        Column("credit_code", gettext_lazy("Unified social credit code"), "12411726MB0000000X"),
-        Column("fire_risk_level", gettext_lazy("Fire risk level"), "高", choices=FireRiskLevel),
-        Column("address", gettext_lazy("Address"), "羊册镇政府街 1 号"),
-        Column("legal_representative", gettext_lazy("Legal representative"), "张建国"),
+        Column("name", pgettext_lazy("import column", "Institution name"), "羊册镇中心敬老院"),
+        Column("kind", pgettext_lazy("import column", "Kind"), "养老机构", choices=InstitutionKind),
+        Column("operator", pgettext_lazy("import column", "Operator"), "公办", choices=Operator),
+        Column(
+            "township", pgettext_lazy("import column", "Township (name or division code)"), "羊册镇"
+        ),
+        Column(
+            "credit_code",
+            pgettext_lazy("import column", "Unified social credit code"),
+            "12411726MB00000016",
+        ),
+        Column(
+            "fire_risk_level",
+            pgettext_lazy("import column", "Fire risk level"),
+            "高",
+            choices=FireRiskLevel,
+        ),
+        Column("address", pgettext_lazy("import column", "Address"), "羊册镇政府街 1 号"),
+        Column(
+            "legal_representative", pgettext_lazy("import column", "Legal representative"), "张建国"
+        ),
         Column(
             "legal_representative_phone",
-            gettext_lazy("Legal representative's phone"),
+            pgettext_lazy("import column", "Legal representative's phone"),
             "13803960001",
         ),
-        Column("safety_officer", gettext_lazy("Safety officer"), "李明"),
-        Column("safety_officer_phone", gettext_lazy("Safety officer's phone"), "0396-7921234"),
-        Column("beds", gettext_lazy("Beds"), 120),
-        Column("residents", gettext_lazy("Residents"), 86),
-        Column("residents_aged_80_plus", gettext_lazy("Residents aged 80 or over"), 31),
-        Column("designated_hospital", gettext_lazy("Designated hospital"), "泌阳县人民医院"),
+        Column("safety_officer", pgettext_lazy("import column", "Safety officer"), "李明"),
+        Column(
+            "safety_officer_phone",
+            pgettext_lazy("import column", "Safety officer's phone"),
+            "0396-7921234",
+        ),
+        Column("beds", pgettext_lazy("import column", "Beds"), 120),
+        Column("residents", pgettext_lazy("import column", "Residents"), 86),
+        Column(
+            "residents_aged_80_plus",
+            pgettext_lazy("import column", "Residents aged 80 or over"),
+            31,
+        ),
+        Column(
+            "designated_hospital",
+            pgettext_lazy("import column", "Designated hospital"),
+            "泌阳县人民医院",
+        ),
         Column(
             "designated_hospital_level",
-            gettext_lazy("Hospital level"),
+            pgettext_lazy("import column", "Hospital level"),
             "二级医院",
             choices=HospitalLevel,
         ),
-        Column("designated_hospital_phone", gettext_lazy("Hospital phone"), "0396-7922120"),
+        Column(
+            "designated_hospital_phone",
+            pgettext_lazy("import column", "Hospital phone"),
+            "0396-7922120",
+        ),
         Column(
             "has_sandwich_panels",
-            gettext_lazy("Sandwich colour-steel panels (yes/no)"),
+            pgettext_lazy("import column", "Sandwich colour-steel panels (yes/no)"),
             "否",
             boolean=True,
         ),
-        Column("building_notes", gettext_lazy("Building notes"), ""),
+        Column("building_notes", pgettext_lazy("import column", "Building notes"), ""),
     ]
 
     def may_import(self, user):
@@ -279,20 +308,22 @@ class PersonImport(ImportKind):
         "One row per person, recognised by the ID number, with their categories."
     )
     columns = [
-        Column("name", gettext_lazy("Name"), "王秀英"),
-        Column("id_number", gettext_lazy("ID number"), "41172619500101002X"),
-        Column("township", gettext_lazy("Township (name or division code)"), "羊册镇"),
-        Column("village", gettext_lazy("Village or community"), "古城村"),
-        Column("address", gettext_lazy("Address"), "古城村三组 12 号"),
-        Column("phone", gettext_lazy("Phone"), "13803960002"),
-        Column("monthly_income", gettext_lazy("Own monthly income (yuan)"), "0"),
+        Column("name", pgettext_lazy("import column", "Name"), "王秀英"),
+        Column("id_number", pgettext_lazy("import column", "ID number"), "411726195001010027"),
+        Column(
+            "township", pgettext_lazy("import column", "Township (name or division code)"), "羊册镇"
+        ),
+        Column("village", pgettext_lazy("import column", "Village or community"), "古城村"),
+        Column("address", pgettext_lazy("import column", "Address"), "古城村三组 12 号"),
+        Column("phone", pgettext_lazy("import column", "Phone"), "13803960002"),
+        Column("monthly_income", pgettext_lazy("import column", "Own monthly income (yuan)"), "0"),
         Column(
             "categories",
-            gettext_lazy("Categories (separated by 、)"),
+            pgettext_lazy("import column", "Categories (separated by 、)"),
             "特困、孤寡/独居老人",
         ),
-        Column("start_date", gettext_lazy("Categories from"), "2024-01-01"),
-        Column("end_date", gettext_lazy("Categories until (may be empty)"), ""),
+        Column("start_date", pgettext_lazy("import column", "Categories from"), "2024-01-01"),
+        Column("end_date", pgettext_lazy("import column", "Categories until (may be empty)"), ""),
     ]
     CATEGORY_FIELDS = {"category": "categories", "start_date": "start_date", "end_date": "end_date"}
 
