@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duty_roster import views
+from duty_roster import printing, views
 
 app_name = "duty_roster"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("posts/<int:pk>/shifts/", views.add_shift, name="add_shift"),
     path("posts/<int:pk>/generate/", views.generate, name="generate"),
     path("posts/<int:pk>/roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
+    path("posts/<int:pk>/roster/print/", printing.roster_print, name="roster_print"),
     path("shifts/<int:pk>/", views.shift_detail, name="shift"),
     path("shifts/<int:pk>/<slug:action>/", views.shift_action, name="shift_action"),
     path("swaps/<int:pk>/<slug:action>/", views.swap_action, name="swap_action"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relief import views
+from relief import printing, views
 
 app_name = "relief"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/print/", printing.batch_roster, name="batch_print"),
     path("batches/<int:pk>/<slug:action>/", views.batch_action, name="batch_action"),
     path("transfers/", views.transfers, name="transfers"),
     path("conflicts/<int:pk>/transfer/", views.conflict_transfer, name="conflict_transfer"),
