@@ -40,6 +40,7 @@ urlpatterns = [
     path("daily-reports/", include("daily_reports.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
+    path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

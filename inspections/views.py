@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from config.forms import add_service_errors, search_text
 from config.paging import CappedPaginator
 from config.uploads import image_response
-from config.xlsx import xlsx_response
 from inspections import services
 from inspections.campaigns import (
     campaign_progress,
@@ -342,49 +341,16 @@ def institution_options(request):
 
 @login_required
 def ledger_xlsx(request):
-    """The 隐患台账 as .xlsx, with the same filters and scope as the page."""
-    visible = Hazard.objects.visible_to(request.user).select_related("institution__township")
-    hazards = HazardFilter(request.GET or None, queryset=visible, user=request.user).qs.order_by(
-        "deadline", "pk"
+    """The 隐患台账 as .xlsx, with the same filters and scope as the page: streamed at once,
+    or built in the background past EXPORT_ASYNC_ROWS rows; recorded either way."""
+    from exports.services import start_export
+
+    return start_export(
+        request,
+        kind="hazard_ledger",
+        source="inspections.exports.hazard_ledger",
+        filename=f"hazard-ledger-{timezone.localdate():%Y%m%d}.xlsx",
     )
-    headers = [
-        _("No."),
-        _("Hazard no."),
-        _("Township"),
-        _("Institution"),
-        _("Category"),
-        _("Severity"),
-        _("Description"),
-        _("Person responsible"),
-        _("Phone"),
-        _("Found at"),
-        _("Deadline"),
-        _("Status"),
-        _("Recurring"),
-        _("Under supervision"),
-    ]
-    rows = (
-        [
-            number,
-            h.pk,
-            h.institution.township.name,
-            h.institution.name,
-            h.get_category_display(),
-            h.get_severity_display(),
-            h.description,
-            h.responsible_person,
-            h.responsible_phone,
-            h.found_at,
-            h.deadline,
-            h.get_status_display(),
-            _("yes") if h.is_recurring else "",
-            timezone.localtime(h.supervised_at).date() if h.supervised_at else "",
-        ]
-        for number, h in enumerate(hazards.iterator(chunk_size=500), start=1)
-    )
-    widths = [6, 8, 12, 22, 12, 14, 40, 10, 16, 18, 12, 12, 8, 12]
-    filename = f"hazard-ledger-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(filename, [(_("Hazard ledger"), headers, rows, widths)])
 
 
 def _hazard_for(request, pk):

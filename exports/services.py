@@ -1,0 +1,183 @@
+"""Starting, streaming and building exports; every one leaves an ExportJob behind.
+
+A domain offers an export as a function `source(user, params) -> Export` (its own
+scoping and filters, its rows as plain tuples from values_list) and names it by dotted
+path; this app never imports the domains. Small exports stream to the browser at once;
+larger ones (EXPORT_ASYNC_ROWS) are written by a Celery task into a file kept for a day.
+"""
+
+import dataclasses
+import logging
+import tempfile
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.http import QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from config.xlsx import XLSX_CONTENT_TYPE
+from exports.models import ExportJob, JobStatus
+from exports.xlsxstream import stream_xlsx
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ASYNC_ROWS = 20_000
+# Progress is saved after every this many rows (one UPDATE each).
+PROGRESS_EVERY_ROWS = 2_000
+
+
+@dataclasses.dataclass
+class Export:
+    """What a domain hands over: a sheet's title, columns and rows, and the filter in words."""
+
+    title: str
+    headers: list
+    widths: list
+    rows: Iterable  # tuples, produced lazily
+    count: Callable[[], int]  # the number of rows, counted before writing
+    filter_text: str = ""
+
+
+def async_threshold():
+    return getattr(settings, "EXPORT_ASYNC_ROWS", DEFAULT_ASYNC_ROWS)
+
+
+def params_of(query):
+    """The GET filters as JSON: every key with all its values, without the page number."""
+    return {key: values for key, values in query.lists() if key != "page"}
+
+
+def query_of(params):
+    query = QueryDict(mutable=True)
+    for key, values in (params or {}).items():
+        query.setlist(key, [str(v) for v in values])
+    return query
+
+
+def build(job):
+    return import_string(job.source)(job.requester, query_of(job.params))
+
+
+def preamble(job, export):
+    made = timezone.localtime(job.created_at)
+    return [
+        [export.title],
+        [_("Filter: %(filter)s") % {"filter": export.filter_text or _("none (everything)")}],
+        [
+            _("Exported by %(name)s at %(time)s; %(rows)s rows")
+            % {
+                "name": job.requester.display_name,
+                "time": f"{made:%Y-%m-%d %H:%M}",
+                "rows": job.row_count,
+            }
+        ],
+    ]
+
+
+def start_export(request, *, kind, source, filename):
+    """Record the export and answer it: the file itself, or the page of its job."""
+    params = params_of(request.GET)
+    export = import_string(source)(request.user, query_of(params))
+    count = export.count()
+    is_async = count > async_threshold()
+    job = ExportJob.objects.create(
+        requester=request.user,
+        kind=kind,
+        title=str(export.title),
+        source=source,
+        params=params,
+        filter_text=export.filter_text,
+        row_count=count,
+        is_async=is_async,
+        filename=filename,
+    )
+    if is_async:
+        from exports.tasks import export_run
+
+        transaction.on_commit(lambda: export_run.delay(job.pk))
+        return redirect(job)
+    response = StreamingHttpResponse(stream_job(job, export), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _chunks(job, export, on_rows=None):
+    return stream_xlsx(
+        title=export.title,
+        headers=export.headers,
+        rows=export.rows,
+        widths=export.widths,
+        preamble=preamble(job, export),
+        on_rows=on_rows,
+    )
+
+
+def stream_job(job, export):
+    """The workbook's bytes as they are written; the record says when it was done."""
+    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    written = [0]
+
+    def count(rows):
+        written[0] = rows
+
+    try:
+        yield from _chunks(job, export, on_rows=count)
+    except Exception:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, rows_written=written[0], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, rows_written=written[0], finished_at=timezone.now()
+    )
+
+
+def run_job(job_id):
+    """Write a queued job's file (the Celery task's body); safe to run twice."""
+    job = ExportJob.objects.select_related("requester").filter(pk=job_id).first()
+    if job is None or job.status in (JobStatus.DONE, JobStatus.EXPIRED):
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    saved = [0]
+
+    def progress(rows):
+        if rows - saved[0] >= PROGRESS_EVERY_ROWS:
+            ExportJob.objects.filter(pk=job.pk).update(rows_written=rows)
+            saved[0] = rows
+        job.rows_written = rows
+
+    try:
+        export = build(job)
+        # The requester's scope today: the count may have moved since the click.
+        job.row_count = export.count()
+        with tempfile.TemporaryFile() as spool:
+            for data in _chunks(job, export, on_rows=progress):
+                spool.write(data)
+            spool.seek(0)
+            job.file.save(job.filename, File(spool), save=False)
+    except Exception as error:
+        logger.exception("export %s failed", job.pk)
+        job.status = JobStatus.FAILED
+        job.error = str(error)[:500]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at", "rows_written"])
+        return job
+    job.status = JobStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "file", "row_count", "rows_written", "finished_at"])
+    return job
+
+
+def purge_expired(now=None):
+    """Remove the files of exports past their day; the records stay (the audit log)."""
+    removed = 0
+    for job in ExportJob.objects.expired(now).only("pk", "file")[:1000]:
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="", status=JobStatus.EXPIRED)
+        removed += 1
+    return removed

@@ -1,0 +1,44 @@
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from inspections import services
+
+
+def soon(days):
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def hazards(officer, institution1):
+    """Eight fire hazards and five gas hazards at institution1."""
+    return [
+        services.raise_hazard(
+            institution=institution1,
+            user=officer,
+            category="fire" if n < 8 else "gas",
+            severity="general",
+            description=f"隐患{n}",
+            deadline=soon(n),
+        )
+        for n in range(13)
+    ]
+
+
+def workbook_of(response):
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return load_workbook(io.BytesIO(data))
+
+
+HEADER_ROW = 4  # title, filter, who and when, then the header
+
+
+def data_rows(sheet):
+    return list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+
+
+def header(sheet):
+    return [cell.value for cell in sheet[HEADER_ROW]]
