@@ -55,6 +55,11 @@ class BulkCheckedMixin:
     def validate_unique(self):
         return None
 
+    def _get_validation_exclusions(self):
+        # The township came from the dict of the user's townships: it exists, and asking
+        # the database again (ForeignKey.validate) would be one query per row.
+        return super()._get_validation_exclusions() | {"township"}
+
 
 class InstitutionImportForm(BulkCheckedMixin, InstitutionForm):
     township = TownshipField(label=_("township"))

@@ -244,12 +244,12 @@ class InstitutionImport(ImportKind):
         codes = {form.cleaned_data["credit_code"] for _n, form in forms}
         names = {form.cleaned_data["name"] for _n, form in forms}
         by_code = dict(
-            Institution.objects.filter(credit_code__in=codes).values_list(
-                "credit_code", "township_id"
-            )
+            Institution.objects.filter(credit_code__in=codes)
+            .order_by()
+            .values_list("credit_code", "township_id")
         )
         names_taken = dict(
-            Institution.objects.filter(name__in=names).values_list("name", "credit_code")
+            Institution.objects.filter(name__in=names).order_by().values_list("name", "credit_code")
         )
         visible = {township.pk for township in townships.values()}
         seen_codes, seen_names = {}, {}
@@ -371,7 +371,9 @@ class PersonImport(ImportKind):
                 prepared.append((number, form.instance, categories))
         numbers = {person.id_number for _n, person, _c in prepared}
         registered = dict(
-            Person.objects.filter(id_number__in=numbers).values_list("id_number", "township_id")
+            Person.objects.filter(id_number__in=numbers)
+            .order_by()
+            .values_list("id_number", "township_id")
         )
         visible = {township.pk for township in townships.values()}
         seen = {}
