@@ -69,3 +69,12 @@ def test_the_query_count_does_not_grow_with_lines(client_for, officer, assert_sa
     page = client_for(officer).get(roster_url(large)).content.decode()
     assert large.count > BATCH_PAGE_SIZE
     assert page.count('<tr><td class="num">') == large.count  # every line, not a page
+
+
+def test_a_hostile_name_is_printed_as_text(client_for, officer):
+    programme = ProgrammeFactory(name="临时价格补贴")
+    PersonCategoryFactory(person__name="<script>alert(1)</script>", person__village="=1+1")
+    batch = services.generate_batch(programme=programme, period="2027-01", user=officer)
+    page = client_for(officer).get(roster_url(batch)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -122,3 +122,21 @@ def test_the_query_count_does_not_grow_with_items(
     small, _items = submitted(institution1, town1, items_per_section=1, sections=1)
     large, _items = submitted(institution1, town1, items_per_section=6, sections=4)
     assert_same_queries(client_for(town1), record_url(small), record_url(large))
+
+
+def test_a_hostile_note_is_printed_as_text(client_for, town1, institution1):
+    version, items = checklist(items_per_section=1, sections=1)
+    inspection = InspectionFactory(institution=institution1, version=version)
+    services.save_answer(
+        inspection=inspection,
+        item=items[0],
+        user=town1,
+        value="fail",
+        note="<img src=x onerror=alert(1)>",
+    )
+    services.submit_inspection(
+        inspection=inspection, user=town1, inspector_name="<b>甲</b>", person_present="乙"
+    )
+    page = client_for(town1).get(record_url(inspection)).content.decode()
+    assert "<img src=x" not in page and "<b>甲</b>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
