@@ -228,11 +228,13 @@ class InstitutionImport(ImportKind):
         return user.can_register_institutions
 
     @sensitive_variables()
-    def check(self, user, rows):
+    def check(self, user, rows, progress=None):
         checked = Checked()
         townships = townships_for(user)
         forms = []
-        for number, values in rows:
+        for done, (number, values) in enumerate(rows, start=1):
+            if progress:
+                progress(done)
             checked.rows[number] = values
             data = self.form_data(values)
             data["is_active"] = "on"
@@ -342,11 +344,13 @@ class PersonImport(ImportKind):
         return found + [lookup.get(part, part) for part in CATEGORY_SEPARATORS.split(text) if part]
 
     @sensitive_variables()
-    def check(self, user, rows):
+    def check(self, user, rows, progress=None):
         checked = Checked()
         townships = townships_for(user)
         prepared = []
-        for number, values in rows:
+        for done, (number, values) in enumerate(rows, start=1):
+            if progress:
+                progress(done)
             checked.rows[number] = values
             data = self.form_data(values)
             form = PersonImportForm(data, user=user, townships=townships)
@@ -455,11 +459,13 @@ class Outcome:
     written: bool
 
 
-def run_import(*, kind, user, rows, valid_only=False):
-    """Check `rows` and write them: all or nothing, or the valid rows only."""
+def run_import(*, kind, user, rows, valid_only=False, progress=None):
+    """Check `rows` and write them: all or nothing, or the valid rows only.
+
+    `progress(n)`, when given, is called as each row has been checked."""
     if not kind.may_import(user):
         raise PermissionDenied
-    checked = kind.check(user, rows)
+    checked = kind.check(user, rows, progress=progress)
     if checked.errors and not valid_only:
         return checked, Outcome(0, len(checked.existing), len(checked.bad_rows), False)
     with transaction.atomic():

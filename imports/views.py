@@ -7,23 +7,25 @@ and deleted once imported.
 
 import io
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.xlsx import xlsx_response
+from imports import progress
 from imports.forms import ConfirmForm, UploadForm
 from imports.reader import BadFile, read_workbook
 from imports.services import KINDS, kinds_for, rejects_sheet, run_import
 
 ERRORS_SHOWN = 200
 SESSION_KEY = "imports"
+# Beyond this many rows, confirming runs the import as a Celery task with a progress bar.
+SYNC_ROWS = 1000
 
 
 def _kind_for(request, slug):
@@ -35,14 +37,17 @@ def _kind_for(request, slug):
     return kind
 
 
-def imports_dir():
-    return Path(getattr(settings, "IMPORTS_DIR", Path(settings.MEDIA_ROOT) / "imports"))
+def _kept(request, kind, token):
+    """What the session knows of this upload: {"kind", "rows"}; only the uploader's does."""
+    kept = request.session.get(SESSION_KEY, {}).get(str(token))
+    if not kept or kept.get("kind") != kind.slug:
+        raise Http404
+    return kept
 
 
 def _kept_path(request, kind, token):
-    if request.session.get(SESSION_KEY, {}).get(str(token)) != kind.slug:
-        raise Http404
-    path = imports_dir() / f"{token}.xlsx"
+    _kept(request, kind, token)
+    path = progress.kept_path(token)
     if not path.exists():
         raise Http404
     return path
@@ -84,10 +89,10 @@ def upload(request, kind):
                 form.add_error("file", _("The sheet has no rows under its headers."))
             else:
                 token = uuid.uuid4()
-                imports_dir().mkdir(parents=True, exist_ok=True)
-                (imports_dir() / f"{token}.xlsx").write_bytes(data)
+                progress.imports_dir().mkdir(parents=True, exist_ok=True)
+                progress.kept_path(token).write_bytes(data)
                 kept = request.session.get(SESSION_KEY, {})
-                kept[str(token)] = kind.slug
+                kept[str(token)] = {"kind": kind.slug, "rows": len(sheet.rows)}
                 request.session[SESSION_KEY] = kept
                 checked = kind.check(request.user, sheet.rows)
                 return render(request, "imports/preview.html", _preview(kind, token, checked))
@@ -114,6 +119,8 @@ def confirm(request, kind, token):
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404
+    if _kept(request, kind, token)["rows"] > SYNC_ROWS:
+        return _start_task(request, kind, token, form)
     try:
         sheet = _read_kept(kind, path)
     except BadFile as error:
@@ -133,6 +140,31 @@ def confirm(request, kind, token):
         "has_rejects": bool(checked.errors),
     }
     return render(request, "imports/result.html", context)
+
+
+def _start_task(request, kind, token, form):
+    from imports.tasks import import_rows
+
+    valid_only = form.cleaned_data["mode"] == ConfirmForm.VALID_ONLY
+    rows = _kept(request, kind, token)["rows"]
+    progress.save(token, state="queued", done=0, total=rows)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: import_rows.delay(kind.slug, str(token), user_id, valid_only))
+    return redirect("imports:progress", kind.slug, token)
+
+
+@login_required
+def import_progress(request, kind, token):
+    """The progress of a large import; its htmx fragment asks again every second until done."""
+    kind = _kind_for(request, kind)
+    _kept(request, kind, token)
+    state = progress.get(token)
+    if state is None:
+        raise Http404
+    context = {"kind": kind, "token": token, "job": state}
+    if request.htmx:
+        return render(request, "imports/_progress.html", context)
+    return render(request, "imports/progress.html", context)
 
 
 @login_required
