@@ -162,9 +162,9 @@ def test_the_ledger_download_has_a_supervision_column_with_its_date(
 ):
     response = client_for(officer).get(reverse("inspections:ledger_xlsx"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in sheet[4]]  # below the title, filter and author
     column = header.index("挂牌督办")
-    rows = {row[1]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {row[1]: row[column] for row in sheet.iter_rows(min_row=5, values_only=True)}
     assert rows[supervised.pk].date() == TODAY
     assert rows[on_time.pk] in (None, "")
 
