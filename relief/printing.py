@@ -25,7 +25,7 @@ def issuing_unit():
 
 
 LINE_HTML = (
-    '<tr><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+    '<tr><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td class="nowrap">{}</td><td>{}</td>'
     '<td class="num">{}</td><td></td></tr>'
 )
 
