@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
+from duty_roster.models import Holiday
 from institutions.forms import InstitutionForm
 from institutions.validators import normalize_credit_code
 from relief.forms import CategoryForm, PersonForm
@@ -84,6 +85,14 @@ class PersonImportForm(BulkCheckedMixin, PersonForm):
 
 class CategoryImportForm(BulkCheckedMixin, CategoryForm):
     pass
+
+
+class HolidayImportForm(BulkCheckedMixin, forms.ModelForm):
+    """The fields the admin's holiday calendar edits, with the model's own validation."""
+
+    class Meta:
+        model = Holiday
+        fields = ["date", "kind", "name", "source"]
 
 
 class UploadForm(StyledFormMixin, forms.Form):
