@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from config.routers import reading_from_replica
 from config.xlsx import XLSX_CONTENT_TYPE
 from exports.models import ExportJob, JobStatus
 from exports.xlsxstream import stream_xlsx
@@ -127,9 +128,13 @@ def stream_job(job, export):
 
     try:
         yield from _chunks(job, export, on_rows=count)
-    except Exception:
+    except (Exception, GeneratorExit) as error:
+        # A failure, or the browser gone mid-download: the record says how far it got.
         ExportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, rows_written=written[0], finished_at=timezone.now()
+            status=JobStatus.FAILED,
+            rows_written=written[0],
+            finished_at=timezone.now(),
+            error="cancelled" if isinstance(error, GeneratorExit) else str(error)[:500],
         )
         raise
     ExportJob.objects.filter(pk=job.pk).update(
@@ -152,10 +157,10 @@ def run_job(job_id):
         job.rows_written = rows
 
     try:
-        export = build(job)
-        # The requester's scope today: the count may have moved since the click.
-        job.row_count = export.count()
-        with tempfile.TemporaryFile() as spool:
+        with reading_from_replica(), tempfile.TemporaryFile() as spool:
+            export = build(job)
+            # The requester's scope today: the count may have moved since the click.
+            job.row_count = export.count()
             for data in _chunks(job, export, on_rows=progress):
                 spool.write(data)
             spool.seek(0)

@@ -181,7 +181,7 @@ def stream_xlsx(
     archive.writestr("_rels/.rels", ROOT_RELS)
     archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
     archive.writestr("xl/styles.xml", STYLES)
-    sheet_name = quoteattr(str(title).translate(SHEET_NAME_FORBIDDEN)[:31] or "Sheet1")
+    sheet_name = quoteattr(str(title).translate(SHEET_NAME_FORBIDDEN).strip()[:31] or "Sheet1")
     archive.writestr(
         "xl/workbook.xml",
         HEAD + f"<workbook {NS} {NS_R}><sheets>"

@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import ExportJob, JobStatus
+from exports.services import stream_job
 from inspections import services
+from inspections.exports import hazard_ledger
 from inspections.filters import HazardFilter
 from inspections.models import DeadlineExtension, EventKind, Hazard, HazardEvent
 from tests.exports.conftest import data_rows, header, soon, workbook_of
@@ -164,3 +167,13 @@ def test_the_query_count_does_not_grow_with_the_rows(
     # the job done: the same for 3 rows as for 13.
     with django_assert_num_queries(14):
         workbook_of(client.get(reverse(URL)))
+
+
+def test_a_download_left_half_way_is_recorded_as_cancelled(officer, hazards):
+    export = hazard_ledger(officer, QueryDict())
+    job = ExportJob.objects.create(requester=officer, kind="hazard_ledger", row_count=13)
+    stream = stream_job(job, export)
+    next(stream)
+    stream.close()  # what the server does when the browser goes away
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "cancelled"
