@@ -9,10 +9,14 @@ ID-number and credit-code checks, phones, dates, the model's clean()), with two 
   rules those constraints carry that need no query are in the forms' and models' clean().
 """
 
+import re
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
+from duty_roster.forms import LocalDateTimeField, check_roster_day
 from duty_roster.models import Holiday
 from institutions.forms import InstitutionForm
 from institutions.validators import normalize_credit_code
@@ -93,6 +97,65 @@ class HolidayImportForm(BulkCheckedMixin, forms.ModelForm):
     class Meta:
         model = Holiday
         fields = ["date", "kind", "name", "source"]
+
+
+class LookupField(forms.Field):
+    """A value typed by its name, found in a dict made once per import."""
+
+    default_error_messages = {"unknown": _("Not found, or not yours to roster: %(value)s.")}
+
+    def __init__(self, *args, lookup=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup or {}
+
+    def find(self, text):
+        found = self.lookup.get(text)
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": text[:50]}
+            )
+        if isinstance(found, Ambiguous):
+            raise forms.ValidationError(
+                _("More than one person is called %(value)s: write their user name instead."),
+                code="ambiguous",
+                params={"value": text[:50]},
+            )
+        return found
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        return None if text in self.empty_values else self.find(text)
+
+
+class Ambiguous:
+    """A name that several people share."""
+
+
+class PeopleLookupField(LookupField):
+    def to_python(self, value):
+        parts = [part for part in re.split(r"[、,，;；\s]+", str(value or "")) if part]
+        return list(dict.fromkeys(self.find(part) for part in parts))
+
+
+class ShiftImportForm(forms.Form):
+    """One shift of a roster: ShiftForm's fields and window, people and post typed by name."""
+
+    post = LookupField(label=_("post"))
+    starts_at = LocalDateTimeField(label=_("starts at"))
+    ends_at = LocalDateTimeField(label=_("ends at"))
+    leader = LookupField(label=_("leader"))
+    officers = PeopleLookupField(label=_("officers"))
+
+    def __init__(self, *args, posts, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].lookup = posts
+        self.fields["leader"].lookup = people
+        self.fields["officers"].lookup = people
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        check_roster_day(timezone.localtime(starts_at).date())
+        return starts_at
 
 
 class UploadForm(StyledFormMixin, forms.Form):
