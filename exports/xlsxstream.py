@@ -114,12 +114,27 @@ def _text(value):
 
 
 def _cells(values, number, letters, style=0):
-    """One <row>: every value through safe_cell_value, then written by its type."""
+    """One <row>. Numbers, dates and booleans are written as they are (safe_cell_value
+    returns them unchanged); text, times and anything else go through safe_cell_value."""
     out = [f'<row r="{number}">']
     append = out.append
     styled = f' s="{style}"' if style else ""
-    for letter, raw in zip(letters, values, strict=False):
-        value = safe_cell_value(raw)
+    for letter, value in zip(letters, values, strict=False):
+        if value is None:
+            continue  # safe_cell_value's "": an empty cell
+        kind = type(value)
+        if kind is int or kind is float or kind is Decimal:
+            append(f'<c r="{letter}{number}"{styled}><v>{value}</v></c>')
+            continue
+        if kind is datetime.date:
+            append(
+                f'<c r="{letter}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH_DATE).days}</v></c>'
+            )
+            continue
+        if kind is bool:
+            append(f'<c r="{letter}{number}"{styled} t="b"><v>{int(value)}</v></c>')
+            continue
+        value = safe_cell_value(value)
         kind = type(value)
         if kind is str:
             if value:
@@ -127,17 +142,17 @@ def _cells(values, number, letters, style=0):
                     f'<c r="{letter}{number}"{styled} t="inlineStr"><is><t xml:space="preserve">'
                     f"{_text(value)}</t></is></c>"
                 )
-        elif kind is datetime.date:
-            append(
-                f'<c r="{letter}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH_DATE).days}</v></c>'
-            )
         elif kind is datetime.datetime:
             serial = (value - EPOCH).total_seconds() / 86400
             append(f'<c r="{letter}{number}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>')
-        elif kind is bool:
-            append(f'<c r="{letter}{number}"{styled} t="b"><v>{int(value)}</v></c>')
-        elif kind is int or kind is float or kind is Decimal:
-            append(f'<c r="{letter}{number}"{styled}><v>{value}</v></c>')
+        elif kind is datetime.date:  # a subclass of date that safe_cell_value passed on
+            append(
+                f'<c r="{letter}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH_DATE).days}</v></c>'
+            )
+        elif kind is int or kind is float or kind is Decimal or kind is bool:
+            append(
+                f'<c r="{letter}{number}"{styled}><v>{int(value) if kind is bool else value}</v></c>'
+            )
         else:  # a time of day, or anything else: its text
             append(
                 f'<c r="{letter}{number}"{styled} t="inlineStr"><is><t xml:space="preserve">'

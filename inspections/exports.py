@@ -9,7 +9,9 @@ prepared dicts, not through model instances.
 
 from itertools import islice
 
-from django.db.models import Count, Max, Min
+from django.db import connection
+from django.db.models import Count, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,11 +161,19 @@ def _rows(hazards):
             )
 
 
+def _of_hazards(ids):
+    """hazard_id IN the chunk: on PostgreSQL one array parameter, not 2,000 placeholders
+    (building and parsing those cost a fifth of a 100,000-row export)."""
+    if connection.vendor == "postgresql":
+        return Q(hazard_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return Q(hazard_id__in=ids)
+
+
 def _timeline(ids):
     """hazard id → (first started rectifying, last sent for verification, last verified)."""
     rows = (
         HazardEvent.objects.filter(
-            hazard_id__in=ids,
+            _of_hazards(ids),
             kind__in=[EventKind.RECTIFYING, EventKind.SUBMITTED, EventKind.VERIFIED],
         )
         .values_list("hazard_id", "kind")
@@ -181,7 +191,7 @@ def _timeline(ids):
 def _extensions(ids):
     """hazard id → (approved extensions, the latest approved deadline)."""
     rows = (
-        DeadlineExtension.objects.filter(hazard_id__in=ids, status=ExtensionStatus.APPROVED)
+        DeadlineExtension.objects.filter(_of_hazards(ids), status=ExtensionStatus.APPROVED)
         .values_list("hazard_id")
         .annotate(n=Count("pk"), latest=Max("requested_deadline"))
         .order_by()
