@@ -1,8 +1,10 @@
-"""A large import runs as a Celery task; its progress is kept in the cache by the upload's token.
+"""A large file is checked, then imported, by Celery tasks; their progress is kept in the
+cache by the upload's token.
 
-The state is a small dict: {"state": queued|checking|writing|done|failed, "done": rows
-checked, "total": rows, and when done "created", "existing", "rejected", "has_rejects"}.
-It lives an hour: long enough to watch, and the result page reads it once more.
+The state is a small dict: {"state": queued|checking|checked|done|failed, "done": rows
+checked, "total": rows}; once checked, the preview's summary ("summary": counts and the
+first errors); once done, "created", "existing", "rejected", "has_rejects". It lives an
+hour: long enough to watch, and the result page reads it once more.
 """
 
 from pathlib import Path
@@ -36,6 +38,48 @@ def get(token):
 
 def save(token, **state):
     cache.set(_key(token), state, TIMEOUT)
+
+
+ERRORS_SHOWN = 200
+
+
+def summary_of(checked):
+    """What the preview shows of a check: counts and the first ERRORS_SHOWN errors."""
+    return {
+        "valid": len(checked.valid),
+        "existing": len(checked.existing),
+        "bad_rows": len(checked.bad_rows),
+        "errors": [
+            {"row": error.row, "column": error.column, "message": str(error.message)}
+            for error in checked.errors[:ERRORS_SHOWN]
+        ],
+        "more_errors": max(0, len(checked.errors) - ERRORS_SHOWN),
+    }
+
+
+def check_kept_file(*, kind, token, user_id):
+    """Read the kept upload and check it, reporting as it goes; nothing is written."""
+    kind = KINDS[kind]
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        with kept_path(token).open("rb") as stream:
+            sheet = read_workbook(stream, kind.headers())
+    except (BadFile, OSError):
+        save(token, state="failed", done=0, total=0)
+        return
+    total = len(sheet.rows)
+
+    def report(done):
+        if done % REPORT_EVERY == 0:
+            save(token, state="checking", done=done, total=total)
+
+    save(token, state="checking", done=0, total=total)
+    try:
+        checked = kind.check(user, sheet.rows, progress=report)
+    except Exception:
+        save(token, state="failed", done=0, total=total)
+        raise
+    save(token, state="checked", done=total, total=total, summary=summary_of(checked))
 
 
 def import_kept_file(*, kind, token, user_id, valid_only):

@@ -22,7 +22,6 @@ from imports.forms import ConfirmForm, UploadForm
 from imports.reader import BadFile, read_workbook
 from imports.services import KINDS, kinds_for, rejects_sheet, run_import
 
-ERRORS_SHOWN = 200
 SESSION_KEY = "imports"
 # Beyond this many rows, confirming runs the import as a Celery task with a progress bar.
 SYNC_ROWS = 1000
@@ -94,21 +93,24 @@ def upload(request, kind):
                 kept = request.session.get(SESSION_KEY, {})
                 kept[str(token)] = {"kind": kind.slug, "rows": len(sheet.rows)}
                 request.session[SESSION_KEY] = kept
+                if len(sheet.rows) > SYNC_ROWS:
+                    return _start_check(request, kind, token, len(sheet.rows))
                 checked = kind.check(request.user, sheet.rows)
                 return render(request, "imports/preview.html", _preview(kind, token, checked))
     return render(request, "imports/upload.html", {"kind": kind, "form": form})
 
 
 def _preview(kind, token, checked):
-    return {
-        "kind": kind,
-        "token": token,
-        "checked": checked,
-        "errors": checked.errors[:ERRORS_SHOWN],
-        "more_errors": max(0, len(checked.errors) - ERRORS_SHOWN),
-        "bad_rows": len(checked.bad_rows),
-        "form": ConfirmForm(),
-    }
+    return {"kind": kind, "token": token, "summary": progress.summary_of(checked)}
+
+
+def _start_check(request, kind, token, rows):
+    from imports.tasks import import_check
+
+    progress.save(token, state="queued", done=0, total=rows)
+    user_id = request.user.pk
+    transaction.on_commit(lambda: import_check.delay(kind.slug, str(token), user_id))
+    return redirect("imports:progress", kind.slug, token)
 
 
 @login_required
