@@ -6,6 +6,12 @@ Seeds the demo county in test_NAME, writes workbooks of N people (each with two 
 spread over the county's townships by name and by code) and N institutions, and imports each
 twice as the bureau officer: the first creates every row, the second must create nothing.
 Prints seconds per phase (read, check and write) and SQL queries.
+
+With --through-worker, the people are also uploaded through the pages as the officer
+(upload, the check task, confirm, the import task), for a Celery worker that consumes the
+bulk queue of the same database and Redis, started beside it, e.g.:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test_NAME REDIS_URL=redis://127.0.0.1:6379/13 \
+  .venv/bin/celery -A config worker -Q bulk --concurrency=1
 """
 
 import argparse
@@ -114,10 +120,50 @@ def timed_import(kind, user, data):
     return read, total, len(queries.captured_queries), outcome, len(checked.errors)
 
 
+def through_worker(officer, data, count):
+    """Upload, wait for the check, confirm, wait for the import: the user's path."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from imports import progress
+
+    client = Client()
+    client.force_login(officer)
+    started = time.perf_counter()
+    upload = io.BytesIO(data)
+    upload.name = "people.xlsx"
+    response = client.post(reverse("imports:upload", args=["people"]), {"file": upload})
+    token = response.url.rstrip("/").split("/")[-2]
+    uploaded = time.perf_counter() - started
+    state = wait_for(token, "checked")
+    checked = time.perf_counter() - started
+    client.post(reverse("imports:confirm", args=["people", token]), {"mode": "all"})
+    state = wait_for(token, "done")
+    total = time.perf_counter() - started
+    print(
+        f"  through the pages and a worker: {total:6.2f} s (upload {uploaded:.2f} s, "
+        f"checked at {checked:.2f} s), created {state.get('created', 0):,} of {count:,}"
+    )
+    progress.kept_path(token).unlink(missing_ok=True)
+
+
+def wait_for(token, wanted, limit=300):
+    from imports import progress
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        state = progress.get(token) or {}
+        if state.get("state") in (wanted, "failed"):
+            return state
+        time.sleep(0.2)
+    raise SystemExit(f"no {wanted} after {limit} s: is a worker consuming the bulk queue?")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--institutions", type=int, default=2_000)
+    parser.add_argument("--through-worker", action="store_true")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -144,6 +190,12 @@ def main():
                         f"{queries} queries, created {outcome.created:,}, "
                         f"already there {outcome.existing:,}, errors {errors}"
                     )
+            if args.through_worker:
+                from relief.models import Person
+
+                Person.objects.filter(name__startswith="测试").delete()
+                data = workbook(KINDS["people"], people_rows(args.people, townships))
+                through_worker(officer, data, args.people)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
