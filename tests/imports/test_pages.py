@@ -106,3 +106,25 @@ def test_another_users_token_is_not_found(client, client_for, town1, town2, town
     assert client.post(url, {"mode": "all"}).status_code == 404
     assert client.get(reverse("imports:rejects", args=["people", token])).status_code == 404
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["institutions", "people"])
+def test_the_templates_example_row_passes_its_own_check(client_for, officer, township1, kind):
+    client = client_for(officer)
+    template = b"".join(client.get(reverse("imports:template", args=[kind])).streaming_content)
+    response = client.post(reverse("imports:upload", args=[kind]), {"file": upload(template)})
+    page = response.content.decode()
+    assert "1 行新数据可以导入" in page and "有错误" not in page
+
+
+def test_hostile_posts_get_answers_not_500s(client_for, town1, township1):
+    client = client_for(town1)
+    url = reverse("imports:upload", args=["people"])
+    assert client.post(url, {}).status_code == 200
+    assert client.post(url, {"file": upload(b"\x00" * 10)}).status_code == 200
+    assert client.get(reverse("imports:upload", args=["nothing"])).status_code == 404
+    token = token_of(post_file(client, "people", [person_row(1)]))
+    confirm = reverse("imports:confirm", args=["people", token])
+    assert client.post(confirm, {"mode": "abc"}).status_code == 404
+    assert client.get(confirm).status_code == 405
+    assert Person.objects.count() == 0
