@@ -7,6 +7,7 @@ first errors); once done, "created", "existing", "rejected", "has_rejects". It l
 hour: long enough to watch, and the result page reads it once more.
 """
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,25 @@ def imports_dir():
 
 def kept_path(token):
     return imports_dir() / f"{token}.xlsx"
+
+
+# Uploads hold ID numbers: kept for the preview, the confirmation and the rejects download,
+# then deleted, at the latest a day later (on the next upload of anyone).
+KEPT_SECONDS = 24 * 60 * 60
+
+
+def prune_kept(now=None):
+    """Delete kept uploads older than KEPT_SECONDS."""
+    now = now if now is not None else time.time()
+    folder = imports_dir()
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*.xlsx"):
+        try:
+            if now - path.stat().st_mtime > KEPT_SECONDS:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def _key(token):

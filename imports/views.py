@@ -87,6 +87,7 @@ def upload(request, kind):
             if not sheet.rows:
                 form.add_error("file", _("The sheet has no rows under its headers."))
             else:
+                progress.prune_kept()
                 token = uuid.uuid4()
                 progress.imports_dir().mkdir(parents=True, exist_ok=True)
                 progress.kept_path(token).write_bytes(data)

@@ -1,6 +1,9 @@
 """Beyond SYNC_ROWS rows, the check and then the import run as Celery tasks, with a
 progress bar that htmx asks for again every second."""
 
+import os
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -84,3 +87,14 @@ def test_another_user_cannot_watch_an_import(
     token = uploaded(client_for(town1), rows, django_capture_on_commit_callbacks)
     client.force_login(town2)
     assert client.get(reverse("imports:progress", args=["people", token])).status_code == 404
+
+
+def test_kept_uploads_are_deleted_after_a_day():
+    progress.imports_dir().mkdir(parents=True)
+    old, new = progress.kept_path("old"), progress.kept_path("new")
+    old.write_bytes(b"x")
+    new.write_bytes(b"x")
+    day_ago = time.time() - progress.KEPT_SECONDS - 10
+    os.utime(old, (day_ago, day_ago))
+    progress.prune_kept()
+    assert not old.exists() and new.exists()
