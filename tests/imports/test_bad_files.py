@@ -51,7 +51,30 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(monkeypatch):
                 member.write(block)
     data = stream.getvalue()
     assert len(data) < 1024 * 1024
-    assert "200 MB" in refusal(data)
+    assert "100 MB" in refusal(data)
+
+
+def test_a_zip_that_lies_about_its_sizes_is_refused():
+    stream = io.BytesIO()
+    size = 300 * 1024 * 1024
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(300):
+                member.write(b"\0" * (1024 * 1024))
+    declared = size.to_bytes(4, "little")
+    data = stream.getvalue()
+    assert data.count(declared) == 2  # the local header and the central directory
+    # Inflating stops at the declared size; the XML then is not XML, or the CRC is wrong.
+    assert "损坏" in refusal(data.replace(declared, (1000).to_bytes(4, "little")))
+
+
+def test_a_sheet_that_is_not_xml_is_refused():
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<<<not xml")
+    assert "损坏" in refusal(stream.getvalue())
 
 
 def test_a_damaged_zip_is_refused():
