@@ -89,6 +89,10 @@ def read_workbook(upload, headers):
         raise BadFile(_("The workbook is damaged and cannot be read.")) from error
     try:
         return _read_first_sheet(workbook, headers)
+    except BadFile:
+        raise
+    except Exception as error:  # a malformed row deep in the sheet, found as it streams
+        raise BadFile(_("The workbook is damaged and cannot be read.")) from error
     finally:
         workbook.close()
 

@@ -77,6 +77,19 @@ def test_a_sheet_that_is_not_xml_is_refused():
     assert "损坏" in refusal(stream.getvalue())
 
 
+def test_a_malformed_row_deep_in_the_sheet_is_refused():
+    good = workbook_bytes(headers("institutions"), [institution_row(1)])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<row r="2"', b'<row r="two"')
+            archive.writestr(item, content)
+    assert "损坏" in refusal(stream.getvalue())
+
+
 def test_a_damaged_zip_is_refused():
     assert "损坏" in refusal(b"PK\x03\x04" + b"\0" * 100)
 
