@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from config.xlsx import xlsx_response
 from imports import progress
 from imports.forms import ConfirmForm, UploadForm
-from imports.reader import BadFile, read_workbook
+from imports.reader import MAX_UPLOAD_BYTES, BadFile, read_workbook
 from imports.services import KINDS, kinds_for, rejects_sheet, run_import
 
 SESSION_KEY = "imports"
@@ -78,8 +78,12 @@ def upload(request, kind):
     kind = _kind_for(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        file = form.cleaned_data["file"]
+        # Never more than the cap in memory, whatever the client sent.
+        data = file.read(MAX_UPLOAD_BYTES + 1) if file.size <= MAX_UPLOAD_BYTES else b""
         try:
+            if not data:
+                raise BadFile(_("The file is larger than 20 MB. Split it into smaller files."))
             sheet = read_workbook(io.BytesIO(data), kind.headers())
         except BadFile as error:
             form.add_error("file", str(error))

@@ -128,3 +128,13 @@ def test_hostile_posts_get_answers_not_500s(client_for, town1, township1):
     assert client.post(confirm, {"mode": "abc"}).status_code == 404
     assert client.get(confirm).status_code == 405
     assert Person.objects.count() == 0
+
+
+def test_an_upload_over_the_cap_is_refused_unread(client_for, town1, monkeypatch):
+    from imports import views
+
+    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 10)
+    response = client_for(town1).post(
+        reverse("imports:upload", args=["people"]), {"file": upload(b"PK\x03\x04" + b"0" * 100)}
+    )
+    assert "20 MB" in response.content.decode()
