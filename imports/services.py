@@ -8,7 +8,8 @@ Idempotent on natural keys (an institution's credit code, a person's ID number):
 whose key is already registered in the user's scope is counted as "already registered" and
 left as it is: re-importing a file changes nothing, and an import never overwrites what
 staff have edited since. Changing a record is done on its page. A key registered outside
-the user's scope is an error that does not say where.
+the user's scope is an error that does not say where, and (as relief records a form's
+attempt) confirming the import records the attempt for the bureau as a RegistrationConflict.
 
 Never log an ID number: nothing here logs row values, and rejects go back only to the user
 who uploaded the file (they need the number to correct it).
@@ -46,8 +47,14 @@ from institutions.models import (
     Operator,
     Township,
 )
-from relief.models import Category, DuplicateStatus, Person, PersonCategory
-from relief.validators import birth_date_of, sex_of
+from relief.models import (
+    Category,
+    DuplicateStatus,
+    Person,
+    PersonCategory,
+    RegistrationConflict,
+)
+from relief.validators import birth_date_of, mask_id_number, sex_of
 
 BATCH_SIZE = 1000
 CATEGORY_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -79,6 +86,9 @@ class Checked:
     existing: list = field(default_factory=list)  # row numbers already registered
     errors: list = field(default_factory=list)  # RowError
     rows: dict = field(default_factory=dict)  # row number -> values as read
+    # Records of numbers held by another township, kept for the bureau when the user
+    # confirms (relief's rule: the attempt is recorded even when nothing is registered).
+    conflicts: list = field(default_factory=list)
 
     @property
     def bad_rows(self):
@@ -384,11 +394,12 @@ class PersonImport(ImportKind):
             if ok:
                 prepared.append((number, form.instance, categories))
         numbers = {person.id_number for _n, person, _c in prepared}
-        registered = dict(
-            Person.objects.filter(id_number__in=numbers)
+        registered = {
+            id_number: (township_id, pk)
+            for id_number, township_id, pk in Person.objects.filter(id_number__in=numbers)
             .order_by()
-            .values_list("id_number", "township_id")
-        )
+            .values_list("id_number", "township_id", "pk")
+        }
         visible = {township.pk for township in townships.values()}
         seen = {}
         label = self.label_of("id_number")
@@ -400,9 +411,17 @@ class PersonImport(ImportKind):
                 continue
             seen[key] = number
             if key in registered:
-                if registered[key] in visible:
+                holder_township, holder = registered[key]
+                if holder_township in visible:
                     checked.existing.append(number)
                 else:
+                    checked.conflicts.append(
+                        RegistrationConflict(
+                            person_id=holder,
+                            township=person.township,
+                            masked_id=mask_id_number(key),
+                        )
+                    )
                     checked.errors.append(
                         RowError(
                             number,
@@ -663,9 +682,14 @@ def run_import(*, kind, user, rows, valid_only=False, progress=None):
     if not kind.may_import(user):
         raise PermissionDenied
     checked = kind.check(user, rows, progress=progress)
-    if checked.errors and not valid_only:
-        return checked, Outcome(0, len(checked.existing), len(checked.bad_rows), False)
     with transaction.atomic():
+        for conflict in checked.conflicts:
+            conflict.asked_by = user
+        if checked.conflicts:
+            RegistrationConflict.objects.bulk_create(checked.conflicts)
+            invalidate("relief")
+        if checked.errors and not valid_only:
+            return checked, Outcome(0, len(checked.existing), len(checked.bad_rows), False)
         created = kind.save(user, checked)
     return checked, Outcome(created, len(checked.existing), len(checked.bad_rows), True)
 

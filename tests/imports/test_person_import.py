@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from imports.services import KINDS, run_import
-from relief.models import DuplicateStatus, Person, PersonCategory
+from relief.models import DuplicateStatus, Person, PersonCategory, RegistrationConflict
 from tests.imports.helpers import id_number, person_row
 from tests.relief.factories import PersonFactory
 
@@ -88,6 +88,19 @@ def test_a_number_registered_in_another_township_is_an_error_that_names_no_one(
     checked, _o = run_import(kind=KIND, user=town1, rows=rows(person_row(1)))
     [(_row, column, message)] = errors_of(checked)
     assert column == "身份证号" and "其他乡镇" in message and township2.name not in message
+
+
+def test_an_attempt_on_another_townships_number_is_recorded_for_the_bureau(
+    town1, township1, township2
+):
+    holder = PersonFactory(id_number=id_number(1), township=township2)
+    KIND.check(town1, rows(person_row(1)))  # the preview records nothing
+    assert not RegistrationConflict.objects.exists()
+    run_import(kind=KIND, user=town1, rows=rows(person_row(1), person_row(2)))
+    conflict = RegistrationConflict.objects.get()
+    assert (conflict.person, conflict.township, conflict.asked_by) == (holder, township1, town1)
+    assert conflict.masked_id == holder.masked_id
+    assert Person.objects.count() == 1  # all or nothing: the valid row waits too
 
 
 def test_a_number_registered_in_the_clerks_township_is_left_as_it_is(town1, township1):
