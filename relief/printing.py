@@ -11,13 +11,22 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
+from institutions.models import Township
 from relief.models import Category, DisbursementBatch
 from relief.validators import mask_id_number
+
+
+def _chosen_township(request):
+    raw = request.GET.get("township", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        return None
+    return Township.objects.filter(pk=int(raw)).first()
 
 
 def issuing_unit():
@@ -30,13 +39,19 @@ LINE_HTML = (
 )
 
 
-def roster_rows(batch):
+# A roster longer than this is printed a township at a time (as it is signed: in each
+# township): a county's whole batch would be a page of several megabytes.
+LINES_AT_ONCE = 2000
+
+
+def roster_rows(batch, township=None):
     """(序号, name, village, masked ID, category, amount) for each line paid, in roster order."""
     labels = dict(Category.choices)
-    lines = (
-        batch.lines.filter(excluded=False)
-        .order_by("village", "person_name", "pk")
-        .values_list("person_name", "village", "person__id_number", "category", "amount")
+    lines = batch.lines.filter(excluded=False)
+    if township is not None:
+        lines = lines.filter(person__township=township)
+    lines = lines.order_by("village", "person_name", "pk").values_list(
+        "person_name", "village", "person__id_number", "category", "amount"
     )
     return [
         (number, name, village, mask_id_number(id_number), labels.get(category, category), amount)
@@ -50,7 +65,21 @@ def batch_roster(request, pk):
     if not request.user.is_county_wide:
         raise PermissionDenied
     batch = get_object_or_404(DisbursementBatch.objects.select_related("programme"), pk=pk)
-    rows = roster_rows(batch)
+    paid = batch.lines.filter(excluded=False)
+    township = _chosen_township(request)
+    if township is None and paid[: LINES_AT_ONCE + 1].count() > LINES_AT_ONCE:
+        return render(
+            request,
+            "relief/batch_print_townships.html",
+            {
+                "batch": batch,
+                "townships": paid.values("person__township_id", "person__township__name")
+                .annotate(lines=Count("pk"))
+                .order_by("person__township__code"),
+                "at_once": LINES_AT_ONCE,
+            },
+        )
+    rows = roster_rows(batch, township)
     total = sum((row[5] for row in rows), Decimal("0.00"))
     lines = format_html_join("\n", LINE_HTML, ((*row[:5], f"{row[5]:.2f}") for row in rows))
     return render(
@@ -58,6 +87,7 @@ def batch_roster(request, pk):
         "relief/batch_print.html",
         {
             "batch": batch,
+            "township": township,
             "lines": lines,
             "count": len(rows),
             "total": f"{total:.2f}",

@@ -120,6 +120,10 @@ PAGES = [
         roles=BUREAU_AND_TOWN,
     ),
     Page("daily report summary", "daily_reports:summary", "today", roles=BUREAU_AND_TOWN),
+    Page("inspection record, print", "inspections:print_record", "submitted"),
+    Page("rectification notice, print", "inspections:hazard_notice", "hazard"),
+    Page("roster, print", "duty_roster:roster_print", "post"),
+    Page("batch roster, print", "relief:batch_print", "batch", roles=BUREAU),
     Page("dashboard", "dashboards:county", roles=BUREAU_AND_TOWN),
     Page("dashboard, inspections behind", "dashboards:inspections", roles=BUREAU_AND_TOWN),
 ]

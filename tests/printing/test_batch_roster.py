@@ -78,3 +78,21 @@ def test_a_hostile_name_is_printed_as_text(client_for, officer):
     page = client_for(officer).get(roster_url(batch)).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_long_roster_is_printed_a_township_at_a_time(client_for, officer, batch, monkeypatch):
+    from relief import printing
+
+    monkeypatch.setattr(printing, "LINES_AT_ONCE", 2)
+    client = client_for(officer)
+    chooser = client.get(roster_url(batch))
+    townships = {line.person.township for line in batch.lines.select_related("person__township")}
+    page = chooser.content.decode()
+    assert "领取人签字" not in page  # no lines: a township to choose
+    for township in townships:
+        assert f"?township={township.pk}" in page
+
+    township = next(iter(townships))
+    printed = client.get(roster_url(batch), {"township": township.pk}).content.decode()
+    for line in batch.lines.select_related("person"):
+        assert (line.person_name in printed) == (line.person.township_id == township.pk)
