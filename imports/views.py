@@ -23,6 +23,7 @@ from imports.reader import MAX_UPLOAD_BYTES, BadFile, read_workbook
 from imports.services import KINDS, kinds_for, rejects_sheet, run_import
 
 SESSION_KEY = "imports"
+KEPT_IN_SESSION = 10
 # Beyond this many rows, confirming runs the import as a Celery task with a progress bar.
 SYNC_ROWS = 1000
 
@@ -97,7 +98,8 @@ def upload(request, kind):
                 progress.kept_path(token).write_bytes(data)
                 kept = request.session.get(SESSION_KEY, {})
                 kept[str(token)] = {"kind": kind.slug, "rows": len(sheet.rows)}
-                request.session[SESSION_KEY] = kept
+                # The session remembers the last few uploads, not every one ever made.
+                request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT_IN_SESSION:])
                 if len(sheet.rows) > SYNC_ROWS:
                     return _start_check(request, kind, token, len(sheet.rows))
                 checked = kind.check(request.user, sheet.rows)
