@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "daily_reports",
     "dashboards",
     "exports",
-    "exports",
     "imports",
     "django_filters",
     "django_htmx",
@@ -297,17 +296,12 @@ CELERY_BEAT_SCHEDULE = {
     "dashboards-warm": {"task": "dashboards.warm", "schedule": 50.0},
     # Exports' files are kept a day: remove the expired ones every hour.
     "exports-purge-expired": {"task": "exports.purge_expired", "schedule": crontab(minute=17)},
-    # Exports' files are kept a day: remove the expired ones every hour.
-    "exports-purge-expired": {"task": "exports.purge_expired", "schedule": crontab(minute=17)},
     # Mark shifts under way with nobody checked in (脱岗), every five minutes.
     "duty-missed-check-ins": {
         "task": "duty_roster.mark_missed_check_ins",
         "schedule": crontab(minute="*/5"),
     },
 }
-
-# An export of more rows than this is built by a Celery task (bulk queue) with a progress page.
-EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=20_000)
 
 # An export of more rows than this is built by a Celery task (bulk queue) with a progress page.
 EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=20_000)

@@ -40,7 +40,6 @@ urlpatterns = [
     path("daily-reports/", include("daily_reports.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
-    path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
