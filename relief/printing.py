@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
+from config.counts import cached_figure
 from institutions.models import Township
 from relief.models import Category, DisbursementBatch
 from relief.validators import mask_id_number
@@ -73,9 +74,17 @@ def batch_roster(request, pk):
             "relief/batch_print_townships.html",
             {
                 "batch": batch,
-                "townships": paid.values("person__township_id", "person__township__name")
-                .annotate(lines=Count("pk"))
-                .order_by("person__township__code"),
+                # Counted over the whole batch (0.45 s for 340,000 lines): once a minute.
+                "townships": cached_figure(
+                    "relief",
+                    f"batch_townships:{batch.pk}",
+                    request.user,
+                    lambda: list(
+                        paid.values("person__township_id", "person__township__name")
+                        .annotate(lines=Count("pk"))
+                        .order_by("person__township__code")
+                    ),
+                ),
                 "at_once": LINES_AT_ONCE,
             },
         )
