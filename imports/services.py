@@ -685,13 +685,27 @@ def run_import(*, kind, user, rows, valid_only=False, progress=None):
     with transaction.atomic():
         for conflict in checked.conflicts:
             conflict.asked_by = user
-        if checked.conflicts:
-            RegistrationConflict.objects.bulk_create(checked.conflicts)
-            invalidate("relief")
+        _record_conflicts(checked.conflicts)
         if checked.errors and not valid_only:
             return checked, Outcome(0, len(checked.existing), len(checked.bad_rows), False)
         created = kind.save(user, checked)
     return checked, Outcome(created, len(checked.existing), len(checked.bad_rows), True)
+
+
+def _record_conflicts(conflicts):
+    """Record each attempt once: importing the same file again adds no second record of
+    an attempt the bureau has not resolved yet."""
+    if not conflicts:
+        return
+    open_ones = set(
+        RegistrationConflict.objects.open()
+        .filter(person_id__in={conflict.person_id for conflict in conflicts})
+        .values_list("person_id", "township_id")
+    )
+    new = [c for c in conflicts if (c.person_id, c.township.pk) not in open_ones]
+    if new:
+        RegistrationConflict.objects.bulk_create(new)
+        invalidate("relief")
 
 
 def rejects_sheet(kind, checked):

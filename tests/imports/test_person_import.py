@@ -100,7 +100,10 @@ def test_an_attempt_on_another_townships_number_is_recorded_for_the_bureau(
     conflict = RegistrationConflict.objects.get()
     assert (conflict.person, conflict.township, conflict.asked_by) == (holder, township1, town1)
     assert conflict.masked_id == holder.masked_id
-    assert Person.objects.count() == 1  # all or nothing: the valid row waits too
+    assert list(Person.objects.all()) == [holder]  # all or nothing: the valid row waits too
+    run_import(kind=KIND, user=town1, rows=rows(person_row(1), person_row(2)), valid_only=True)
+    assert Person.objects.count() == 2
+    assert RegistrationConflict.objects.count() == 1  # the same attempt, recorded once
 
 
 def test_a_number_registered_in_the_clerks_township_is_left_as_it_is(town1, township1):
