@@ -13,8 +13,6 @@ from imports.kinds.base import (
     RowError,
 )
 
-# --- Holiday calendar ----------------------------------------------------------
-
 
 class HolidayImport(ImportKind):
     """The State Council's holiday notice for a year: days off and adjusted working days."""

@@ -23,8 +23,6 @@ from institutions.models import (
     Operator,
 )
 
-# --- Institutions ------------------------------------------------------------
-
 
 class InstitutionImport(ImportKind):
     slug = "institutions"

@@ -28,8 +28,6 @@ from relief.models import (
 )
 from relief.validators import birth_date_of, mask_id_number, sex_of
 
-# --- People in difficulty ----------------------------------------------------
-
 
 class PersonImport(ImportKind):
     slug = "people"

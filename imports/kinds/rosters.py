@@ -15,8 +15,6 @@ from imports.kinds.base import (
     RowError,
 )
 
-# --- Duty rosters -------------------------------------------------------------
-
 
 class RosterImport(ImportKind):
     """A period's shifts, per post, recognised by post and start.
