@@ -49,8 +49,18 @@ def async_threshold():
 
 
 def params_of(query):
-    """The GET filters as JSON: every key with all its values, without the page number."""
-    return {key: values for key, values in query.lists() if key != "page"}
+    """The GET filters as JSON: every key with all its values, without the page number.
+    NUL is dropped: PostgreSQL keeps it neither in jsonb nor in text (a crafted ?kind=1%00
+    made the export a 500), and no filter value means anything with it."""
+    return {
+        _without_nul(key): [_without_nul(value) for value in values]
+        for key, values in query.lists()
+        if key != "page"
+    }
+
+
+def _without_nul(text):
+    return text.replace("\x00", "")
 
 
 def query_of(params):
