@@ -49,8 +49,17 @@ beat=$!
 web=$!
 pids=("$worker" "$beat" "$web")
 
-# Any of the three ending (a crash, a port in use) stops the others too.
-wait -n
-status=$?
+# Any of the three ending (a crash, a port in use) stops the others too. Polled in short
+# waits rather than one `wait -n`: with job control on, bash may hold a trapped Ctrl-C
+# until a child changes state (seen here: 40 s, until the next beat tick), and a short
+# background sleep is a child that changes state twice a second.
+while kill -0 "$worker" 2>/dev/null && kill -0 "$beat" 2>/dev/null && kill -0 "$web" 2>/dev/null; do
+  sleep 0.5 &
+  wait $! 2>/dev/null
+done
+status=0
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; status=$?; break; }
+done
 echo "A process ended (status $status)."
 exit "$status"
