@@ -77,16 +77,15 @@ def summary_of(checked):
     }
 
 
-def check_kept_file(*, kind, token, user_id):
-    """Read the kept upload and check it, reporting as it goes; nothing is written."""
-    kind = KINDS[kind]
-    user = get_user_model().objects.get(pk=user_id)
+def _read_kept(kind, token):
+    """The kept upload read again, and a progress callback for it; None (and the job marked
+    failed) when the file is gone or unreadable."""
     try:
         with kept_path(token).open("rb") as stream:
             sheet = read_workbook(stream, kind.headers())
     except (BadFile, OSError):
         save(token, state="failed", done=0, total=0)
-        return
+        return None
     total = len(sheet.rows)
 
     def report(done):
@@ -94,6 +93,17 @@ def check_kept_file(*, kind, token, user_id):
             save(token, state="checking", done=done, total=total)
 
     save(token, state="checking", done=0, total=total)
+    return sheet, total, report
+
+
+def check_kept_file(*, kind, token, user_id):
+    """Read the kept upload and check it, reporting as it goes; nothing is written."""
+    kind = KINDS[kind]
+    user = get_user_model().objects.get(pk=user_id)
+    read = _read_kept(kind, token)
+    if read is None:
+        return
+    sheet, total, report = read
     try:
         checked = kind.check(user, sheet.rows, progress=report)
     except Exception:
@@ -106,20 +116,10 @@ def import_kept_file(*, kind, token, user_id, valid_only):
     """Read the kept upload again, check and write it, reporting as it goes."""
     kind = KINDS[kind]
     user = get_user_model().objects.get(pk=user_id)
-    path = kept_path(token)
-    try:
-        with path.open("rb") as stream:
-            sheet = read_workbook(stream, kind.headers())
-    except (BadFile, OSError):
-        save(token, state="failed", done=0, total=0)
+    read = _read_kept(kind, token)
+    if read is None:
         return
-    total = len(sheet.rows)
-
-    def report(done):
-        if done % REPORT_EVERY == 0:
-            save(token, state="checking", done=done, total=total)
-
-    save(token, state="checking", done=0, total=total)
+    sheet, total, report = read
     try:
         checked, outcome = run_import(
             kind=kind, user=user, rows=sheet.rows, valid_only=valid_only, progress=report
@@ -128,7 +128,7 @@ def import_kept_file(*, kind, token, user_id, valid_only):
         save(token, state="failed", done=0, total=total)
         raise
     if outcome.written and not checked.errors:
-        path.unlink(missing_ok=True)
+        kept_path(token).unlink(missing_ok=True)
     save(
         token,
         state="done",
