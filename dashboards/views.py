@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -23,15 +25,25 @@ def _show_period(form, filters):
             form.data[name] = day.isoformat()
 
 
-@login_required
+def for_township_and_county_staff(view):
+    """An institution's own figures are its pages (inspections, hazards, duty): its staff
+    are sent home with a word why."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_county_wide or request.user.is_township_staff):
+            messages.info(request, _("The dashboard is for township and county staff."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@for_township_and_county_staff
 def county(request):
     """The county at a glance (a clerk: their township): inspections, hazards, duty and
     relief, a league table of the townships, charts with their numbers beside them."""
     user = request.user
-    if not (user.is_county_wide or user.is_township_staff):
-        # An institution's own figures are its pages (inspections, hazards, duty).
-        messages.info(request, _("The dashboard is for township and county staff."))
-        return redirect("home")
     form = DashboardFilterForm(request.GET or None, user=user)
     if form.is_bound:
         form.is_valid()
@@ -44,13 +56,10 @@ def county(request):
     return render(request, "dashboards/county.html", context)
 
 
-@login_required
+@for_township_and_county_staff
 def inspections(request):
     """The inspections behind a coverage figure of the dashboard, a page at a time."""
     user = request.user
-    if not (user.is_county_wide or user.is_township_staff):
-        messages.info(request, _("The dashboard is for township and county staff."))
-        return redirect("home")
     form = InspectionListForm(request.GET or None, user=user)
     if form.is_bound:
         form.is_valid()
