@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from config.routers import reading_from_replica
 from config.xlsx import XLSX_CONTENT_TYPE
 from exports.models import ExportJob, JobStatus
-from exports.xlsxstream import stream_xlsx
+from exports.xlsxstream import Sheet, stream_workbook
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,40 @@ PROGRESS_EVERY_ROWS = 2_000
 
 @dataclasses.dataclass
 class Export:
-    """What a domain hands over: a sheet's title, columns and rows, and the filter in words."""
+    """What a domain hands over: a sheet's title, columns and rows, and the filter in words.
+
+    A workbook of several sheets (answers and a summary; a roster per township) gives
+    `sheets` instead: a list or generator of exports.xlsxstream.Sheet, each of which gets
+    the file's preamble (title, filter, who and when) above its own. `count` is the
+    number of rows of the main list, the one the page shows and the progress bar follows.
+    """
 
     title: str
-    headers: list
-    widths: list
-    rows: Iterable  # tuples, produced lazily
     count: Callable[[], int]  # the number of rows, counted before writing
+    headers: list = dataclasses.field(default_factory=list)
+    widths: list | None = None
+    rows: Iterable = ()  # tuples, produced lazily
     filter_text: str = ""
+    sheets: Callable[[], Iterable[Sheet]] | None = None
+    footer: Callable[[], list] | None = None
+    landscape: bool = False
+
+    def workbook_sheets(self, preamble):
+        """The sheets to write, each headed by the file's preamble."""
+        if self.sheets is None:
+            yield Sheet(
+                title=self.title,
+                headers=self.headers,
+                rows=self.rows,
+                widths=self.widths,
+                preamble=preamble,
+                footer=self.footer,
+                landscape=self.landscape,
+            )
+            return
+        for sheet in self.sheets():
+            # A sheet's own lines (its township, its batch) go under the file's title.
+            yield dataclasses.replace(sheet, preamble=[*preamble, *sheet.preamble])
 
 
 def async_threshold():
@@ -118,14 +144,7 @@ def start_export(request, *, kind, source, filename):
 
 
 def _chunks(job, export, on_rows=None):
-    return stream_xlsx(
-        title=export.title,
-        headers=export.headers,
-        rows=export.rows,
-        widths=export.widths,
-        preamble=preamble(job, export),
-        on_rows=on_rows,
-    )
+    return stream_workbook(export.workbook_sheets(preamble(job, export)), on_rows=on_rows)
 
 
 def stream_job(job, export):

@@ -15,8 +15,10 @@ inline string, never a formula. Dates and times are real dates (serial numbers w
 date format), numbers are numbers.
 """
 
+import dataclasses
 import datetime
 import zipfile
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -25,8 +27,9 @@ from config.xlsx import safe_cell_value
 CHUNK_ROWS = 500
 EPOCH = datetime.datetime(1899, 12, 30)
 EPOCH_DATE = EPOCH.date()
-# cellXfs below: 0 plain, 1 date, 2 date and time, 3 header, 4 title.
-DATE_STYLE, DATETIME_STYLE, HEADER_STYLE, TITLE_STYLE = 1, 2, 3, 4
+# cellXfs below: 0 plain, 1 date, 2 date and time, 3 header, 4 title, 5 money (two
+# decimals, thousands separated), 6 bold (a totals row).
+DATE_STYLE, DATETIME_STYLE, HEADER_STYLE, TITLE_STYLE, MONEY_STYLE, BOLD_STYLE = 1, 2, 3, 4, 5, 6
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -34,30 +37,47 @@ NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relations
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-CONTENT_TYPES = (
-    HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
-)
 ROOT_RELS = (
     HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
-WORKBOOK_RELS = (
-    HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{REL}/styles" Target="styles.xml"/>'
-    "</Relationships>"
-)
+
+
+def _content_types(sheet_count):
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, sheet_count + 1)
+    )
+    return (
+        HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{sheets}"
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    )
+
+
+def _workbook_rels(sheet_count):
+    sheets = "".join(
+        f'<Relationship Id="rId{n}" Type="{REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheet_count + 1)
+    )
+    return (
+        HEAD
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{sheets}"
+        f'<Relationship Id="rId{sheet_count + 1}" Type="{REL}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+
+
 STYLES = (
     HEAD + f"<styleSheet {NS}>"
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
@@ -69,12 +89,14 @@ STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
     'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -123,8 +145,11 @@ def _cells(values, number, letters, style=0):
         if value is None:
             continue  # safe_cell_value's "": an empty cell
         kind = type(value)
-        if kind is int or kind is float or kind is Decimal:
+        if kind is int or kind is float:
             append(f'<c r="{letter}{number}"{styled}><v>{value}</v></c>')
+            continue
+        if kind is Decimal:  # money, in yuan: a number shown with two decimals
+            append(f'<c r="{letter}{number}" s="{MONEY_STYLE}"><v>{value}</v></c>')
             continue
         if kind is datetime.date:
             append(
@@ -162,57 +187,141 @@ def _cells(values, number, letters, style=0):
     return "".join(out)
 
 
-def stream_xlsx(
-    *,
-    title,
-    headers,
-    rows,
-    widths=None,
-    preamble=(),
-    numbered=True,
-    on_rows=None,
-    chunk_rows=CHUNK_ROWS,
-    compresslevel=1,
-):
-    """Yield the bytes of a one-sheet workbook as its rows are produced.
+@dataclasses.dataclass
+class Sheet:
+    """One worksheet of a streamed workbook.
 
     `preamble` rows go above the header (the first one's first cell is the title, bold
-    and large), the rows down to the header stay frozen, `widths` are column widths in
-    characters. With `numbered`, a first column 序号 counts the rows 1…N. `on_rows(n)` is
-    called after every chunk and at the end with the rows written so far (a progress bar).
+    and large) and the rows down to the header stay frozen and repeat on every printed
+    page. `widths` are column widths in characters. With `numbered`, a first column 序号
+    counts the rows 1…N. `footer`, called once the rows are written, gives the rows below
+    them (totals, signature lines), so a source can sum while it streams. `counted` says
+    whether the rows count toward the progress of the export (a summary sheet does not).
+    Printing: A4, fitted to the page's width, `landscape` or not, with grid lines when
+    `grid_lines` (a roster signed on paper); `row_height` in points for rows to sign on.
     """
-    if numbered:
-        from django.utils.translation import gettext
 
-        headers = [gettext("No."), *headers]
-        widths = [6, *widths] if widths else None
-    count = len(headers)
-    letters = [column_letter(i) for i in range(1, max(count, *map(len, preamble or [[]])) + 1)]
+    title: str
+    headers: list
+    rows: Iterable
+    widths: list | None = None
+    preamble: list = dataclasses.field(default_factory=list)
+    numbered: bool = True
+    footer: Callable[[], list] | None = None
+    counted: bool = True
+    landscape: bool = False
+    grid_lines: bool = False
+    row_height: float | None = None
+
+
+def sheet_name(title, taken=()):
+    """A name Excel accepts: none of []:*?/\\, at most 31 characters, unique in the book."""
+    name = str(title).translate(SHEET_NAME_FORBIDDEN).strip()[:31] or "Sheet1"
+    base, n = name, 2
+    while name in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def stream_xlsx(*, title, headers, rows, widths=None, preamble=(), numbered=True, **options):
+    """A one-sheet workbook: stream_workbook with a single Sheet."""
+    sheet = Sheet(
+        title=title,
+        headers=headers,
+        rows=rows,
+        widths=widths,
+        preamble=list(preamble),
+        numbered=numbered,
+    )
+    return stream_workbook([sheet], **options)
+
+
+def stream_workbook(sheets, *, on_rows=None, chunk_rows=CHUNK_ROWS, compresslevel=1):
+    """Yield the bytes of a workbook as its sheets' rows are produced.
+
+    `sheets` may be a generator: each sheet is written whole before the next is asked
+    for, and the parts that list the sheets (workbook, relationships, content types) are
+    written last, which zip allows. `on_rows(n)` is called after every chunk and at the
+    end with the counted rows written so far (a progress bar).
+    """
     sink = _Sink()
     archive = zipfile.ZipFile(
         sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
     )
-    archive.writestr("[Content_Types].xml", CONTENT_TYPES)
     archive.writestr("_rels/.rels", ROOT_RELS)
-    archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
     archive.writestr("xl/styles.xml", STYLES)
-    sheet_name = quoteattr(str(title).translate(SHEET_NAME_FORBIDDEN).strip()[:31] or "Sheet1")
-    archive.writestr(
-        "xl/workbook.xml",
-        HEAD + f"<workbook {NS} {NS_R}><sheets>"
-        f'<sheet name={sheet_name} sheetId="1" r:id="rId1"/></sheets></workbook>',
-    )
     yield sink.take()
 
+    names = []
+    print_titles = []
+    written = [0]
+    for index, sheet in enumerate(sheets, start=1):
+        name = sheet_name(sheet.title, names)
+        names.append(name)
+        part = archive.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
+        yield from _write_sheet(part, sink, sheet, written, on_rows, chunk_rows)
+        print_titles.append(len(sheet.preamble) + 1)
+    if not names:  # a workbook needs a sheet
+        names.append("Sheet1")
+        print_titles.append(0)
+        empty = Sheet(title="Sheet1", headers=[], rows=(), numbered=False)
+        part = archive.open("xl/worksheets/sheet1.xml", "w")
+        yield from _write_sheet(part, sink, empty, written, None, chunk_rows)
+
+    archive.writestr("xl/workbook.xml", _workbook(names, print_titles))
+    archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(names)))
+    archive.writestr("[Content_Types].xml", _content_types(len(names)))
+    archive.close()
+    if on_rows:
+        on_rows(written[0])
+    yield sink.take()
+
+
+def _workbook(names, header_rows):
+    sheets = "".join(
+        f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in enumerate(names, start=1)
+    )
+    # The rows down to the header print on every page (Excel's 打印标题).
+    titles = "".join(
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">'
+        f"{escape(_quoted_sheet(name))}!$1:${rows}</definedName>"
+        for n, (name, rows) in enumerate(zip(names, header_rows, strict=True))
+        if rows
+    )
+    defined = f"<definedNames>{titles}</definedNames>" if titles else ""
+    return HEAD + f"<workbook {NS} {NS_R}><sheets>{sheets}</sheets>{defined}</workbook>"
+
+
+def _quoted_sheet(name):
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _write_sheet(part, sink, sheet, written, on_rows, chunk_rows):
+    headers, widths = list(sheet.headers), sheet.widths
+    if sheet.numbered:
+        from django.utils.translation import gettext
+
+        headers = [gettext("No."), *headers]
+        widths = [6, *widths] if widths else None
+    preamble = sheet.preamble
+    count = max(len(headers), *map(len, preamble or [[]]), 1)
+    letters = [column_letter(i) for i in range(1, count + 1)]
     header_row = len(preamble) + 1
-    sheet = archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
-    start = [
-        HEAD,
-        f'<worksheet {NS} {NS_R}><sheetViews><sheetView workbookViewId="0">',
-        f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft"'
-        ' state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>',
-        '<sheetFormatPr defaultRowHeight="15"/>',
-    ]
+    start = [HEAD, f"<worksheet {NS} {NS_R}>"]
+    start.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    start.append('<sheetViews><sheetView workbookViewId="0">')
+    if headers:
+        start.append(
+            f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" '
+            'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
+        )
+    start.append("</sheetView></sheetViews>")
+    if sheet.row_height:
+        start.append(f'<sheetFormatPr defaultRowHeight="{sheet.row_height}" customHeight="1"/>')
+    else:
+        start.append('<sheetFormatPr defaultRowHeight="15"/>')
     if widths:
         start.append("<cols>")
         start.extend(
@@ -223,28 +332,44 @@ def stream_xlsx(
     start.append("<sheetData>")
     for number, line in enumerate(preamble, start=1):
         start.append(_cells(line, number, letters, TITLE_STYLE if number == 1 else 0))
-    start.append(_cells(headers, header_row, letters, HEADER_STYLE))
-    sheet.write("".join(start).encode())
+    if headers:
+        start.append(_cells(headers, header_row, letters, HEADER_STYLE))
+    part.write("".join(start).encode())
 
-    written = 0
     chunk = []
-    row_number = header_row
-    for row in rows:
-        written += 1
+    row_number = header_row if headers else len(preamble)
+    numbered = sheet.numbered
+    for serial, row in enumerate(sheet.rows, start=1):
         row_number += 1
-        chunk.append(_cells((written, *row) if numbered else row, row_number, letters))
+        chunk.append(_cells((serial, *row) if numbered else row, row_number, letters))
         if len(chunk) >= chunk_rows:
-            sheet.write("".join(chunk).encode())
+            part.write("".join(chunk).encode())
             chunk.clear()
-            if on_rows:
-                on_rows(written)
+            if sheet.counted:
+                written[0] += chunk_rows
+                if on_rows:
+                    on_rows(written[0])
             data = sink.take()
             if data:
                 yield data
-    chunk.append("</sheetData></worksheet>")
-    sheet.write("".join(chunk).encode())
-    sheet.close()
-    archive.close()
-    if on_rows:
-        on_rows(written)
-    yield sink.take()
+    if sheet.counted:
+        written[0] += len(chunk)
+    for line in sheet.footer() if sheet.footer else ():
+        row_number += 1
+        chunk.append(_cells(line, row_number, letters, BOLD_STYLE))
+    chunk.append("</sheetData>")
+    if sheet.grid_lines:
+        chunk.append('<printOptions gridLines="1"/>')
+    chunk.append(
+        '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    )
+    orientation = "landscape" if sheet.landscape else "portrait"
+    chunk.append(
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+    )
+    chunk.append("</worksheet>")
+    part.write("".join(chunk).encode())
+    part.close()
+    data = sink.take()
+    if data:
+        yield data

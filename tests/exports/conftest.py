@@ -42,3 +42,19 @@ def data_rows(sheet):
 
 def header(sheet):
     return [cell.value for cell in sheet[HEADER_ROW]]
+
+
+def formula_cells(book):
+    """Every cell of every sheet that a spreadsheet would run: there must be none."""
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+# Text that a spreadsheet would take for a formula: each must come back as text that
+# starts with an apostrophe (config.xlsx.safe_cell_value).
+FORMULA_LIKE = ("=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tx", "\rx")
