@@ -261,11 +261,8 @@ def _summary(day, user):
     )
     for name in DailyReport.COUNT_FIELDS:
         totals[name] = totals[name] or 0
-    nonzero = Q(duty_in_place=False) | Q(incident_notes__gt="") | Q(for_the_bureau__gt="")
-    for name in DailyReport.COUNT_FIELDS:
-        nonzero |= Q(**{f"{name}__gt": 0})
     reports = list(
-        current.filter(nonzero)
+        current.filter(nonzero_reports())
         .select_related("township", "institution")
         .order_by("township__code", "institution__name")[: NONZERO_CAP + 1]
     )
@@ -277,6 +274,14 @@ def _summary(day, user):
 
 
 NONZERO_CAP = 500
+
+
+def nonzero_reports():
+    """Reports with something to say: a count above zero, duty not in place, or a note."""
+    nonzero = Q(duty_in_place=False) | Q(incident_notes__gt="") | Q(for_the_bureau__gt="")
+    for name in DailyReport.COUNT_FIELDS:
+        nonzero |= Q(**{f"{name}__gt": 0})
+    return nonzero
 
 
 def count_labels():

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors
 from config.paging import CappedPaginator
-from config.xlsx import xlsx_response
 from daily_reports import services
 from daily_reports.forms import DailyReportForm, ReportingPeriodForm
 from daily_reports.models import DailyReport, ReportingPeriod
@@ -269,48 +268,17 @@ def summary(request, day):
 
 @login_required
 def summary_xlsx(request, day):
+    """The day's summary as .xlsx, uncapped; recorded like every export."""
+    from exports.services import start_export
+
     day = _day(day)
-    user = request.user
-    data = services.summary(day, user)
-    labels = services.count_labels()
-    made_at = timezone.localtime()
-    title = _("Daily report summary")
-    preamble = [
-        [title],
-        [_("Day"), day],
-        [_("Made at"), made_at, _("by"), user.display_name],
-        [],
-    ]
-    totals_rows = [
-        [_("Reports (current versions)"), data["totals"]["reports"]],
-        [_("Nothing to report (零报告)"), data["totals"]["zero"]],
-        [_("Duty not in place"), data["totals"]["duty_not_in_place"]],
-        *[[label, data["totals"][name]] for name, label in labels],
-    ]
-    item_rows = []
-    for report, items in data["items"]:
-        note = "\n".join(text for text in (report.incident_notes, report.for_the_bureau) if text)
-        for label, value in items or [(_("Note"), "")]:
-            item_rows.append(
-                [report.township.name, report.unit_name, str(label), value, note, report.version]
-            )
-    sheets = [
-        (
-            _("Totals"),
-            [_("Item"), _("Value")],
-            totals_rows,
-            [30, 14],
-            {"preamble": preamble, "freeze_header": True},
-        ),
-        (
-            _("Non-zero items"),
-            [_("Township"), _("Unit"), _("Item"), _("Value"), _("Note"), _("Version")],
-            item_rows,
-            [14, 28, 20, 8, 50, 8],
-            {"preamble": preamble, "freeze_header": True},
-        ),
-    ]
-    return xlsx_response(f"daily-report-summary-{day:%Y%m%d}.xlsx", sheets)
+    return start_export(
+        request,
+        kind="daily_summary",
+        source="daily_reports.exports.daily_summary",
+        filename=f"daily-report-summary-{day:%Y%m%d}.xlsx",
+        params={"day": [day.isoformat()]},
+    )
 
 
 @login_required

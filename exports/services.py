@@ -116,9 +116,12 @@ def preamble(job, export):
     ]
 
 
-def start_export(request, *, kind, source, filename):
-    """Record the export and answer it: the file itself, or the page of its job."""
-    params = params_of(request.GET)
+def start_export(request, *, kind, source, filename, params=None):
+    """Record the export and answer it: the file itself, or the page of its job.
+
+    The source gets the page's GET filters; `params` adds what the URL's path says (a
+    day, a batch), as lists of strings like any query parameter."""
+    params = {**params_of(request.GET), **(params or {})}
     export = import_string(source)(request.user, query_of(params))
     count = export.count()
     is_async = count > async_threshold()

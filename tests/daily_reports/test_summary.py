@@ -8,8 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from daily_reports import services
+from exports.models import ExportJob
 from tests.daily_reports.conftest import DAY
 from tests.daily_reports.factories import DailyReportFactory
+from tests.exports.conftest import formula_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +76,46 @@ def test_the_workbook_has_a_title_the_day_its_maker_and_formula_safe_text(
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     totals, items = workbook.worksheets
     assert totals["A1"].value == "日报汇总"
-    assert totals["B2"].value.date() == DAY
-    assert totals["D3"].value == officer.display_name
-    assert totals.freeze_panes == "A6"
-    assert [cell.value for cell in totals[5]][:2] == ["项目", "数值"]
-    assert ["发热人员", 2] in [[c.value for c in row][:2] for row in totals.iter_rows(min_row=6)]
-    rows = [[c.value for c in row] for row in items.iter_rows(min_row=6)]
-    assert ["羊册镇", "羊册镇敬老院", "发热人员", 2, '\'=HYPERLINK("http://x")', 2] in rows
-    note = next(row[4] for row in rows if row[1] == "羊册镇敬老院")
-    assert note.startswith("'=") and items.cell(row=6, column=5).data_type == "s"
+    assert f"{DAY:%Y-%m-%d}" in totals["A2"].value
+    assert officer.display_name in totals["A3"].value
+    assert totals.freeze_panes == items.freeze_panes == "A5"
+    assert [cell.value for cell in totals[4]][:2] == ["项目", "数值"]
+    assert ["发热人员", 2] in [[c.value for c in row][:2] for row in totals.iter_rows(min_row=5)]
+    assert [c.value for c in items[4]] == [
+        "序号",
+        "乡镇（街道）",
+        "报送单位",
+        "项目",
+        "数值",
+        "备注",
+        "版本",
+    ]
+    rows = [[c.value for c in row] for row in items.iter_rows(min_row=5)]
+    assert [1, "羊册镇", "羊册镇敬老院", "发热人员", 2, '\'=HYPERLINK("http://x")', 2] in rows
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+    note = next(row[5] for row in rows if row[2] == "羊册镇敬老院")
+    assert note.startswith("'=") and items.cell(row=5, column=6).data_type == "s"
+    assert formula_cells(workbook) == []
+
+
+def test_the_workbook_is_recorded_and_not_capped_like_the_page(
+    clock, reports, officer, client_for, monkeypatch
+):
+    monkeypatch.setattr(services, "NONZERO_CAP", 1)
+    response = client_for(officer).get(
+        reverse("daily_reports:summary_xlsx", args=[DAY.isoformat()])
+    )
+    items = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[1]
+    units = {row[2] for row in items.iter_rows(min_row=5, values_only=True)}
+    assert units == {"羊册镇敬老院", "马谷田镇敬老院"}
+    job = ExportJob.objects.get()
+    assert (job.kind, job.requester, job.row_count) == ("daily_summary", officer, 2)
+    assert job.params["day"] == [DAY.isoformat()]
+
+
+def test_a_clerks_workbook_is_their_township(clock, reports, town1, client_for):
+    response = client_for(town1).get(
+        reverse("daily_reports:summary_xlsx", args=[DAY.isoformat()]), {"day": "2020-01-01"}
+    )
+    items = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[1]
+    assert {row[1] for row in items.iter_rows(min_row=5, values_only=True)} == {"羊册镇"}
