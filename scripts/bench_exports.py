@@ -1,10 +1,11 @@
 """The hazard ledger's .xlsx export at 100,000 rows, against the floors of the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_exports \\
-        .venv/bin/python scripts/bench_exports.py [--rows 100000]
+        .venv/bin/python scripts/bench_exports.py [--rows 100000] [--keep]
 
-Uses DATABASE_URL's own database: migrates it, seeds the demo county if it is empty and
-adds hazards (scripts/bench_data's hazards, with their events) until the ledger has
+Works in a database beside DATABASE_URL's, test_NAME_exports (kept between runs with
+--keep, so the hazards are built once): migrates it, seeds the demo county if it is empty
+and adds hazards (scripts/bench_data's hazards, with their events) until the ledger has
 `--rows`. Then, each in a forked process of its own (so that peak RSS is its own):
 
 - the export as a user gets it (the view, streamed; the first bytes, the first rows and
@@ -236,15 +237,29 @@ def floor_csv():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database for next time")
     args = parser.parse_args()
     from scripts.bench_data import _setup_django
 
     _setup_django()
     from django.db import connection
+    from django.test.utils import setup_test_environment
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench_exports needs PostgreSQL: set DATABASE_URL")
-    total = ensure_rows(args.rows)
+    setup_test_environment()
+    base_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = f"test_{base_name}_exports"
+    connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
+    try:
+        measure(args.rows)
+    finally:
+        if not args.keep:
+            connection.creation.destroy_test_db(base_name, verbosity=0)
+
+
+def measure(rows):
+    total = ensure_rows(rows)
     print(f"hazards in the ledger: {total:,}\n", flush=True)
     runs = [
         ("export, streamed (whole ledger)", export_streamed, {}),
