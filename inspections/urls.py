@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.adhoc_new, name="adhoc_new"),
+    path("results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/new/", views.campaign_edit, name="campaign_new"),
     path("campaigns/options/", views.campaign_options, name="campaign_options"),

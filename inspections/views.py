@@ -353,6 +353,20 @@ def ledger_xlsx(request):
     )
 
 
+@login_required
+def results_xlsx(request):
+    """The answers of the submitted inspections the user may see, and a summary per
+    inspection, as .xlsx (township, checklist and submission days may narrow them)."""
+    from exports.services import start_export
+
+    return start_export(
+        request,
+        kind="inspection_results",
+        source="inspections.results_export.inspection_results",
+        filename=f"inspection-results-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
 def _hazard_for(request, pk):
     return get_object_or_404(
         Hazard.objects.visible_to(request.user).select_related(
