@@ -55,7 +55,8 @@ check: install
 # Refresh the message catalogues after changing user-facing strings
 # (needs GNU gettext; the compiled .mo files are committed).
 # Each app keeps its own catalogue in <app>/locale; config/ and templates/ use locale/.
-APPS := institutions inspections duty_roster relief notifications daily_reports dashboards
+APPS := institutions inspections duty_roster relief notifications daily_reports dashboards \
+	exports imports accounts audit
 i18n: install
 	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' $(foreach app,$(APPS),--ignore '$(app)/*')

@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views
-from config.forms import LoginForm
 
 admin.site.site_header = _("Civil Affairs Safety and Duty System")
 admin.site.site_title = _("Civil Affairs Safety and Duty System")
@@ -13,24 +11,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("institutions/", include("institutions.urls")),
     path("inspections/", include("inspections.urls")),
@@ -41,6 +22,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -222,7 +222,7 @@ DEMO_INSTITUTION = "羊册镇敬老院"
 
 def seed_users(townships, institutions, password):
     accounts = [
-        ("admin", "系统管理员", Role.ADMIN, {}),
+        ("admin", "业务管理员", Role.ADMIN, {}),
         ("officer", "赵卫东", Role.BUREAU_OFFICER, {}),
         ("town1", "李春梅", Role.TOWNSHIP_STAFF, {"township": townships[DEMO_TOWNSHIPS["town1"]]}),
         ("town2", "周建军", Role.TOWNSHIP_STAFF, {"township": townships[DEMO_TOWNSHIPS["town2"]]}),

@@ -322,6 +322,11 @@ class Role(models.TextChoices):
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
     BUREAU_OFFICER = "bureau_officer", _("Bureau officer")
     ADMIN = "admin", _("Administrator")
+    # Separation of duties (三员分立, GB/T 22239-2019 level 3): these three see no
+    # institution's data; they run accounts, security policy and the audit log.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 class UserQuerySet(models.QuerySet):

@@ -1,0 +1,9 @@
+"""Session policy (absolute lifetime, forced password change): filled in by the accounts work."""
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
