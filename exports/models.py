@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KEEP_FILES = datetime.timedelta(hours=24)
 
@@ -20,7 +21,8 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Being written")
     DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    # In context: the inspections catalogue says 不合格 for a plain "Failed".
+    FAILED = "failed", pgettext_lazy("export job status", "Failed")
     EXPIRED = "expired", _("Expired")
 
 

@@ -88,3 +88,10 @@ def test_my_exports_lists_direct_and_background_exports(client_for, officer, haz
     workbook_of(client.get(reverse(URL)))
     page = client.get(reverse("exports:index")).content.decode()
     assert "隐患台账" in page
+
+
+def test_a_failed_export_reads_as_failed_not_as_a_failed_inspection_item():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(JobStatus.FAILED.label) == "失败"
