@@ -92,6 +92,11 @@ def index(request):
             "today": today,
             "may_view_campaigns": can_view_campaigns(request.user),
             "may_start_adhoc": can_start_adhoc(request.user),
+            # The results download's choices: a clerk's township goes without saying.
+            "result_townships": Township.objects.visible_to(request.user).order_by("code")
+            if request.user.is_county_wide
+            else (),
+            "result_templates": ChecklistTemplate.objects.order_by("name"),
         },
     )
 

@@ -314,6 +314,14 @@ def test_the_inspections_page_offers_the_download(client_for, town1):
     page = client_for(town1).get(reverse("inspections:index")).content.decode()
     assert f'action="{reverse(URL)}"' in page
     assert 'name="submitted_from"' in page and "下载Excel" in page
+    # A clerk's township goes without saying; the checklist can be chosen.
+    assert 'name="template"' in page and 'name="township"' not in page
+
+
+def test_an_officer_chooses_the_township_on_the_page(client_for, officer, township1, township2):
+    page = client_for(officer).get(reverse("inspections:index")).content.decode()
+    assert 'name="township"' in page
+    assert f'<option value="{township1.pk}">{township1.name}</option>' in page
 
 
 @pytest.mark.parametrize("value", [*GARBAGE, "2025-02-30", "9999-12-31", "0001-01-01"])
