@@ -310,7 +310,7 @@ def test_the_query_count_does_not_grow_with_the_rows(
         workbook_of(client.get(reverse(URL)))
 
 
-def test_the_inspections_page_offers_the_download(client_for, town1):
+def test_the_inspections_page_offers_the_download(client_for, town1, results):
     page = client_for(town1).get(reverse("inspections:index")).content.decode()
     assert f'action="{reverse(URL)}"' in page
     assert 'name="submitted_from"' in page and "下载Excel" in page
