@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from institutions.models import NormalizedCharField, PhoneField, Township
-from institutions.scoping import filter_visible
+from institutions.scoping import filter_visible, scope_q
 from relief.validators import (
     birth_date_of,
     mask_id_number,
@@ -488,6 +488,17 @@ class PaymentMethod(models.TextChoices):
     IN_KIND = "in_kind", _("In kind")
 
 
+class DisbursementBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The bureau sees every batch; a township the batches that pay someone of it (its
+        part of the roster is what it hands out and has signed); anyone else none."""
+        condition = scope_q(user, township_path="person__township", institution_path=None)
+        if condition is None:
+            return self
+        paid_here = BatchLine.objects.paid().filter(condition, batch=OuterRef("pk"))
+        return self.filter(Exists(paid_here))
+
+
 class DisbursementBatch(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="batches", verbose_name=_("programme")
@@ -513,6 +524,7 @@ class DisbursementBatch(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices, blank=True)
 
+    objects = DisbursementBatchQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -537,6 +549,20 @@ class DisbursementBatch(models.Model):
         return self.status != BatchStatus.DRAFT
 
 
+class BatchLineQuerySet(models.QuerySet):
+    def paid(self):
+        """The lines of the roster: everyone not left out."""
+        return self.filter(excluded=False)
+
+    def visible_to(self, user):
+        # A line belongs to its person's township today (a moved person is paid and signs
+        # where they live now), as the printed roster's townships.
+        return filter_visible(self, user, township_path="person__township", institution_path=None)
+
+    def in_roster_order(self):
+        return self.order_by("village", "person_name", "pk")
+
+
 class BatchLine(models.Model):
     batch = models.ForeignKey(DisbursementBatch, on_delete=models.CASCADE, related_name="lines")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="batch_lines")
@@ -547,6 +573,8 @@ class BatchLine(models.Model):
     # Frozen copies: an approved roster keeps the names and villages it was approved with.
     person_name = models.CharField(PERSON_NAME, max_length=50)
     village = models.CharField(_("village or community"), max_length=50)
+
+    objects = BatchLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["village", "person_name"]
@@ -604,6 +632,11 @@ class Need(models.TextChoices):
     MENTAL = "mental", _("Mental support")
 
 
+class HomeVisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="person__township", institution_path=None)
+
+
 class HomeVisit(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="visits", verbose_name=_("person")
@@ -628,10 +661,14 @@ class HomeVisit(models.Model):
     )
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
 
+    objects = HomeVisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["-visited_on"]
         verbose_name = _("home visit")
         verbose_name_plural = _("home visits")
+        # The visits list, newest first, read along the index a page at a time.
+        indexes = [models.Index(fields=["visited_on", "id"], name="homevisit_visited")]
 
     def __str__(self):
         return f"{self.person.name} {self.visited_on}"

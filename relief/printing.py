@@ -23,11 +23,18 @@ from relief.models import Category, DisbursementBatch
 from relief.validators import mask_id_number
 
 
-def _chosen_township(request):
-    raw = request.GET.get("township", "")
+def township_id_of(params):
+    """The township a roster is narrowed to (?township=<id>), or None for anything that is
+    not a plausible id: the print and the .xlsx read it the same way."""
+    raw = params.get("township", "")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
         return None
-    return Township.objects.filter(pk=int(raw)).first()
+    return int(raw)
+
+
+def _chosen_township(request):
+    pk = township_id_of(request.GET)
+    return None if pk is None else Township.objects.filter(pk=pk).first()
 
 
 def issuing_unit():
@@ -48,10 +55,10 @@ LINES_AT_ONCE = 2000
 def roster_rows(batch, township=None):
     """(序号, name, village, masked ID, category, amount) for each line paid, in roster order."""
     labels = dict(Category.choices)
-    lines = batch.lines.filter(excluded=False)
+    lines = batch.lines.paid()
     if township is not None:
         lines = lines.filter(person__township=township)
-    lines = lines.order_by("village", "person_name", "pk").values_list(
+    lines = lines.in_roster_order().values_list(
         "person_name", "village", "person__id_number", "category", "amount"
     )
     return [
@@ -66,7 +73,7 @@ def batch_roster(request, pk):
     if not request.user.is_county_wide:
         raise PermissionDenied
     batch = get_object_or_404(DisbursementBatch.objects.select_related("programme"), pk=pk)
-    paid = batch.lines.filter(excluded=False)
+    paid = batch.lines.paid()
     township = _chosen_township(request)
     if township is None and paid[: LINES_AT_ONCE + 1].count() > LINES_AT_ONCE:
         return render(
