@@ -10,6 +10,7 @@ from config.forms import StyledFormMixin
 from institutions.models import Role, Township
 from institutions.validators import RAW_IDENTIFIER_MAX_LENGTH
 from relief.models import (
+    ApplicationStatus,
     Category,
     Need,
     PaymentMethod,
@@ -181,3 +182,65 @@ class PeopleSearchForm(forms.Form):
         label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Overdue for a visit"), required=False)
+
+
+class ApplicationListForm(forms.Form):
+    """The applications list's filter, shared by the page and its .xlsx."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *ApplicationStatus.choices], required=False
+    )
+
+    def filter(self, applications):
+        status = self.cleaned_data.get("status") if self.is_valid() else None
+        return applications.filter(status=status) if status else applications
+
+
+class VisitListForm(StyledFormMixin, forms.Form):
+    """The home visits list's filter, shared by the page and its .xlsx. A value that does
+    not parse leaves out its own condition only, not the others."""
+
+    FOLLOW_UP_CHOICES = [
+        ("", _("Any follow-up")),
+        ("open", _("Follow-up still open")),
+        ("done", _("Follow-up done")),
+    ]
+
+    township = forms.ModelChoiceField(
+        label=_("Township"),
+        queryset=Township.objects.none(),
+        required=False,
+        empty_label=_("All townships"),
+    )
+    visited_from = forms.DateField(label=_("Visited from"), required=False, widget=DATE)
+    visited_until = forms.DateField(label=_("Visited until"), required=False, widget=DATE)
+    need = forms.ChoiceField(
+        label=_("Need"), choices=[("", _("Any need")), *Need.choices], required=False
+    )
+    follow_up = forms.ChoiceField(label=_("Follow-up"), choices=FOLLOW_UP_CHOICES, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_county_wide:
+            self.fields["township"].queryset = Township.objects.visible_to(user)
+        else:
+            del self.fields["township"]  # a clerk's list is their township's
+
+    def filter(self, visits):
+        if not self.is_bound:
+            return visits
+        self.is_valid()  # cleaned_data keeps the fields that parsed
+        data = self.cleaned_data
+        if data.get("township"):
+            visits = visits.filter(person__township=data["township"])
+        if data.get("visited_from"):
+            visits = visits.filter(visited_on__gte=data["visited_from"])
+        if data.get("visited_until"):
+            visits = visits.filter(visited_on__lte=data["visited_until"])
+        if data.get("need"):
+            visits = visits.filter(needs__contains=[data["need"]])
+        if data.get("follow_up") == "open":
+            visits = visits.exclude(follow_up="").filter(follow_up_done=False)
+        elif data.get("follow_up") == "done":
+            visits = visits.filter(follow_up_done=True)
+        return visits

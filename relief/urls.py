@@ -12,13 +12,17 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("applications/", views.applications, name="applications"),
+    path("applications/xlsx/", views.applications_xlsx, name="applications_xlsx"),
     path(
         "applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"
     ),
     path("batches/", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/print/", printing.batch_roster, name="batch_print"),
+    path("batches/<int:pk>/xlsx/", views.batch_xlsx, name="batch_xlsx"),
     path("batches/<int:pk>/<slug:action>/", views.batch_action, name="batch_action"),
+    path("visits/", views.visits, name="visits"),
+    path("visits/xlsx/", views.visits_xlsx, name="visits_xlsx"),
     path("transfers/", views.transfers, name="transfers"),
     path("conflicts/<int:pk>/transfer/", views.conflict_transfer, name="conflict_transfer"),
     path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,9 +14,11 @@ from django.views.decorators.http import require_POST
 
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors
+from exports.services import start_export
 from relief import services
 from relief.forms import (
     ApplicationForm,
+    ApplicationListForm,
     BatchForm,
     CategoryForm,
     ExcludeForm,
@@ -25,6 +28,7 @@ from relief.forms import (
     PersonForm,
     TransferRequestForm,
     VisitForm,
+    VisitListForm,
 )
 from relief.home import overdue_visits_count
 from relief.models import (
@@ -32,6 +36,7 @@ from relief.models import (
     ApplicationStatus,
     BatchLine,
     DisbursementBatch,
+    HomeVisit,
     Person,
     RegistrationConflict,
     TransferRequest,
@@ -76,6 +81,10 @@ def index(request):
         "waiting": waiting[:30],
         "batches": DisbursementBatch.objects.select_related("programme")[:12]
         if user.is_county_wide
+        else [],
+        # A township downloads its part of the rosters it hands out and has signed.
+        "rosters": DisbursementBatch.objects.visible_to(user).select_related("programme")[:12]
+        if user.is_township_staff
         else [],
         "conflicts_open": cached_figure(
             "relief",
@@ -280,14 +289,11 @@ def person_action(request, pk, action):
 @login_required
 def applications(request):
     _require_relief_role(request.user)
-    found = Application.objects.visible_to(request.user).select_related(
+    form = ApplicationListForm(request.GET or None)
+    found = form.filter(Application.objects.visible_to(request.user)).select_related(
         "person", "township", "programme", "filed_by"
     )
-    status = request.GET.get("status")
-    if status in ApplicationStatus.values:
-        found = found.filter(status=status)
-    else:
-        status = None
+    status = (form.cleaned_data.get("status") if form.is_valid() else None) or None
     paginator = CachedCountPaginator(
         found, PAGE_SIZE, topic="relief", name=f"applications:{status}", user=request.user
     )
@@ -295,7 +301,57 @@ def applications(request):
     return render(
         request,
         "relief/applications.html",
-        {"page": page, "statuses": ApplicationStatus.choices, "status": status},
+        {
+            "page": page,
+            "statuses": ApplicationStatus.choices,
+            "status": status,
+            "query": f"status={status}" if status else "",
+        },
+    )
+
+
+@login_required
+def applications_xlsx(request):
+    """The applications list as .xlsx, with the page's scope and status filter."""
+    _require_relief_role(request.user)
+    return start_export(
+        request,
+        kind="relief_applications",
+        source="relief.exports.applications",
+        filename=f"relief-applications-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+def visits(request):
+    user = request.user
+    _require_relief_role(user)
+    form = VisitListForm(request.GET or None, user=user)
+    found = (
+        form.filter(HomeVisit.objects.visible_to(user))
+        .select_related("person__township", "visitor", "follow_up_owner")
+        .order_by("-visited_on", "-pk")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    paginator = CachedCountPaginator(
+        found, PAGE_SIZE, topic="relief", name="visits:" + query.urlencode(), user=user
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request, "relief/visits.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def visits_xlsx(request):
+    """The home visits list as .xlsx, with the page's scope and filters."""
+    _require_relief_role(request.user)
+    return start_export(
+        request,
+        kind="relief_visits",
+        source="relief.exports.home_visits",
+        filename=f"home-visits-{timezone.localdate():%Y%m%d}.xlsx",
     )
 
 
@@ -357,7 +413,7 @@ def batch(request, pk):
         DisbursementBatch.objects.select_related("programme", "approved_by"), pk=pk
     )
     # A county's monthly allowance roster has thousands of lines: a page of them at a time.
-    lines = Paginator(batch.lines.order_by("village", "person_name", "pk"), BATCH_PAGE_SIZE)
+    lines = Paginator(batch.lines.in_roster_order(), BATCH_PAGE_SIZE)
     page = lines.get_page(request.GET.get("page"))
     return render(
         request,
@@ -369,6 +425,21 @@ def batch(request, pk):
             "exclude_form": ExcludeForm(),
             "paid_form": PaidForm(),
         },
+    )
+
+
+@login_required
+def batch_xlsx(request, pk):
+    """The batch's 发放花名册 as .xlsx: the bureau's whole roster (?township= one township's,
+    ?layout=township a sheet each), a township clerk their own township's lines; a batch
+    that pays nobody of the clerk's township is a 404 (relief.exports.batch_roster)."""
+    _require_relief_role(request.user)
+    return start_export(
+        request,
+        kind="relief_roster",
+        source="relief.exports.batch_roster",
+        filename=f"disbursement-roster-{pk}-{timezone.localdate():%Y%m%d}.xlsx",
+        params={"batch": [str(pk)]},
     )
 
 

@@ -163,9 +163,9 @@ def test_a_clerks_relief_home_runs_the_same_queries_however_many_wait(
             ApplicationFactory(person=person, programme=programme, filed_by=filer)
     client = client_for(town1)
     # savepoints (4), session, user, visit rules (2, no rule: no overdue list), the clerk's
-    # township, the waiting page (the waiting count is the panel's, on the site home),
-    # session save: the same for 2 and for 40 waiting in each township
-    with django_assert_num_queries(11):
+    # township, the waiting page (the waiting count is the panel's, on the site home), the
+    # township's rosters, session save: the same for 2 and for 40 waiting in each township
+    with django_assert_num_queries(12):
         response = client.get(reverse("relief:index"))
     assert len(response.context["waiting"]) == min(count, 30)
     assert {a.township_id for a in response.context["waiting"]} == {township1.pk}
