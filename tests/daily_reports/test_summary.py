@@ -4,6 +4,7 @@ print page for A4 and as .xlsx (title, day, made when and by whom, frozen header
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -62,7 +63,10 @@ def test_the_print_page_is_a4(clock, reports, officer, client_for):
         .get(reverse("daily_reports:summary", args=[DAY.isoformat()]))
         .content.decode()
     )
-    assert "@page { size: A4" in page and "@media print" in page
+    # The print rules are the printable records' stylesheet, not an inline <style> (CSP).
+    assert "/static/css/print.css" in page and "<style" not in page
+    css = (settings.BASE_DIR / "static" / "css" / "print.css").read_text()
+    assert "@page { size: A4" in css and "@media print" in css
     assert "日报汇总" in page and "老人摔倒" in page
 
 

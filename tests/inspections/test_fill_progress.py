@@ -29,10 +29,10 @@ def test_an_htmx_save_sends_the_new_answered_count(client_for, town1, sweep):
     first = progress(save(client, inspection, items[0], "pass"))
     assert "已作答1项，共4项" in first
     assert 'aria-valuenow="1"' in first
-    assert "width: 25%" in first
+    assert 'data-width="25"' in first
     second = progress(save(client, inspection, items[3], "fail"))
     assert "已作答2项，共4项" in second
-    assert "width: 50%" in second
+    assert 'data-width="50"' in second
 
 
 def test_a_refused_answer_does_not_count(client_for, town1, institution1):
