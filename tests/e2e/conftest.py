@@ -85,3 +85,17 @@ def screenshot(page, name):
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_for_js(page, expression, timeout=10.0):
+    """Wait until `expression` is true in the page. Playwright's wait_for_function builds a
+    function from the text inside the page, which the Content-Security-Policy refuses (no
+    eval); page.evaluate goes through the DevTools protocol, which the policy does not
+    govern, so poll with it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

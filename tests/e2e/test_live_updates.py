@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications.models import Rule
 from notifications.services import Message, notify
-from tests.e2e.conftest import DESKTOP, screenshot
+from tests.e2e.conftest import DESKTOP, screenshot, wait_for_js
 from tests.inspections.factories import InspectionFactory, checklist
 from tests.notifications.factories import HazardFactory
 
@@ -23,9 +23,10 @@ def test_the_progress_bar_moves_when_an_answer_is_saved(login, town1, institutio
     bar = page.locator("#fill-progress [role=progressbar]")
     assert bar.get_attribute("aria-valuenow") == "0"
     page.locator(f"label[for=id_item{items[0].pk}-value_0]").click()  # 合格
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "document.querySelector('#fill-progress [role=progressbar]')"
-        ".getAttribute('aria-valuenow') === '1'"
+        ".getAttribute('aria-valuenow') === '1'",
     )
     screenshot(page, "inspection-fill-progress-phone")
 
@@ -38,8 +39,9 @@ def test_the_ledger_download_follows_the_filter_chosen_on_the_page(login, office
     link = page.locator("#ledger-download")
     assert "category=gas" not in (link.get_attribute("href") or "")
     page.select_option("select[name=category]", "gas")
-    page.wait_for_function(
-        "document.querySelector('#ledger-download').getAttribute('href').includes('category=gas')"
+    wait_for_js(
+        page,
+        "document.querySelector('#ledger-download').getAttribute('href').includes('category=gas')",
     )
     screenshot(page, "hazard-ledger-filtered-desktop")
 
@@ -68,7 +70,7 @@ def test_a_clerk_sees_the_unread_badge_and_reads_the_message_on_a_phone(login, t
     assert "羊册镇敬老院发现重大事故隐患" in page.content()
     screenshot(page, "notifications-inbox-phone")
     page.click("button:has-text('已读')")
-    page.wait_for_function("!document.querySelector('.list-group-item-warning')")
+    wait_for_js(page, "!document.querySelector('.list-group-item-warning')")
     page.reload()
     page.click("button.navbar-toggler")
     page.wait_for_timeout(500)
