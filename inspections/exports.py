@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exports.describe import filter_text as describe_filter
 from exports.services import Export
 from inspections.filters import HazardFilter
 from inspections.models import (
@@ -53,24 +54,11 @@ def ledger_filter(user, params):
 
 
 def filter_text(hazard_filter):
-    """The filter in words, as the page's boxes show it: 乡镇：羊册镇；状态：整改中."""
+    """The ledger's filter in words; the institution's name box says nothing more once an
+    institution is chosen."""
     form = hazard_filter.form
-    if not form.is_bound or not form.is_valid():
-        return ""
-    data = form.cleaned_data
-    parts = []
-    for name, field in form.fields.items():
-        value = data.get(name)
-        if value in (None, "") or (name == "institution_name" and data.get("institution")):
-            continue
-        if hasattr(value, "_meta"):  # a township or an institution
-            text = str(value)
-        else:
-            raw = form.data.get(name)
-            options = getattr(field.widget, "choices", None) or getattr(field, "choices", ())
-            text = {str(k): v for k, v in options}.get(str(raw), value)
-        parts.append(f"{field.label}：{text}")
-    return "；".join(parts)
+    chosen = form.is_bound and form.is_valid() and form.cleaned_data.get("institution")
+    return describe_filter(form, skip=("institution_name",) if chosen else ())
 
 
 def hazard_ledger(user, params):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from exports.describe import filter_text
 from exports.services import Export
 from exports.xlsxstream import Sheet
 from institutions.models import Township
@@ -42,26 +43,6 @@ TITLE_MAX = 100
 SINGLE, BY_TOWNSHIP = "single", "township"
 # Points: room for a signature or a thumbprint on each line.
 SIGNING_ROW_HEIGHT = 28
-
-
-def filter_text(form):
-    """A list form's filter in words, as its boxes show it: 状态：已批准；需求：药品."""
-    if not form.is_bound:
-        return ""
-    form.is_valid()
-    parts = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, ""):
-            continue
-        if hasattr(value, "_meta"):  # a township
-            text = str(value)
-        elif hasattr(value, "isoformat"):
-            text = f"{value:%Y-%m-%d}"
-        else:
-            text = str(dict(getattr(field, "choices", ())).get(value, value))
-        parts.append(_labelled(field.label, text))
-    return "；".join(parts)
 
 
 def _labelled(label, value=""):
