@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
-from duty_roster import pickers
+from duty_roster import periods, pickers
 from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
 from duty_roster.pickers import (
     PeopleChoiceField,
@@ -312,3 +312,70 @@ class DecisionForm(forms.Form):
     @property
     def approves(self):
         return self.cleaned_data["decision"] == "approve"
+
+
+class CountyRosterForm(StyledFormMixin, forms.Form):
+    """The county 值班表's period, layout and township (the posts page's download).
+
+    Every field may be left empty: no dates is the coming festival or fortnight
+    (duty_roster.periods), a first day alone is a fortnight from it.
+    """
+
+    BY_TOWNSHIP, ALL = "township", "all"
+
+    start = LocalDateField(label=_("First day"), required=False)
+    end = LocalDateField(label=_("Last day"), required=False)
+    layout = forms.ChoiceField(
+        label=_("Layout"),
+        choices=[(BY_TOWNSHIP, _("A sheet per township")), (ALL, _("One sheet for all"))],
+        required=False,
+    )
+    township = forms.ModelChoiceField(
+        label=_("Township"),
+        queryset=Township.objects.none(),
+        required=False,
+        empty_label=_("All townships"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("auto_id", "roster-%s")  # the posts page has its own id_township
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.visible_to(user).order_by("code")
+        if not self.is_bound:
+            period = periods.default_period(timezone.localdate())
+            self.initial.setdefault("start", period.first)
+            self.initial.setdefault("end", period.last)
+            self.initial.setdefault("layout", self.BY_TOWNSHIP)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is None:
+            period = periods.default_period(timezone.localdate())
+        else:
+            start = start or end - datetime.timedelta(days=periods.DEFAULT_DAYS - 1)
+            end = end or start + datetime.timedelta(days=periods.DEFAULT_DAYS - 1)
+            period = periods.Period(max(start, FIRST_DAY), min(end, LAST_DAY))
+        if period.last < period.first:
+            self.add_error("end", _("The last day is before the first day."))
+        elif period.days > periods.MAX_DAYS:
+            self.add_error(
+                "end", _("A roster covers at most %(days)d days.") % {"days": periods.MAX_DAYS}
+            )
+        data["period"] = period
+        data["layout"] = data.get("layout") or self.BY_TOWNSHIP
+        return data
+
+    def filter_text(self):
+        """The choices in words, for the file's filter line."""
+        data = self.cleaned_data
+        layouts = dict(self.fields["layout"].choices)
+        parts = [
+            data["period"].in_words(),
+            f"{self.fields['layout'].label}：{layouts[data['layout']]}",
+        ]
+        if data.get("township"):
+            parts.append(f"{self.fields['township'].label}：{data['township'].name}")
+        return "；".join(parts)

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors, search_text
 from config.paging import CappedPaginator
-from config.xlsx import xlsx_response
-from duty_roster import services
+from duty_roster import periods, services
+from duty_roster.exports import listed_incidents, listed_leave
 from duty_roster.forms import (
+    CountyRosterForm,
     DecisionForm,
     GenerateRosterForm,
     HandoverForm,
@@ -39,10 +40,10 @@ from duty_roster.models import (
     incident_written_report_minutes,
 )
 from duty_roster.pickers import SEARCH_MAX_LENGTH
-from duty_roster.validators import FIRST_DAY, LAST_DAY
+from exports.services import start_export
 from institutions.models import Township, User
 
-ROSTER_DAYS = 14
+ROSTER_DAYS = periods.DEFAULT_DAYS
 
 
 def _already_submitted(request, target):
@@ -158,7 +159,12 @@ def on_duty(request):
 
 @login_required
 def post_list(request):
-    """The duty posts in the user's scope, by township and name, a page at a time."""
+    return _posts_page(request)
+
+
+def _posts_page(request, roster_form=None):
+    """The duty posts in the user's scope, by township and name, a page at a time, with
+    the county 值班表's download form (bound to what was sent when it was refused)."""
     townships, township = _township_filter(request)
     posts = services.posts_for(request.user).select_related("township")
     if township is not None:
@@ -175,6 +181,10 @@ def post_list(request):
         name=f"posts?township={township.pk if township else ''}&q={query}",
         user=request.user,
     ).get_page(request.GET.get("page"))
+    if roster_form is None:
+        roster_form = CountyRosterForm(
+            user=request.user, initial={"township": township.pk if township else None}
+        )
     return render(
         request,
         "duty_roster/posts.html",
@@ -184,7 +194,24 @@ def post_list(request):
             "township": township,
             "q": query,
             "keep": _keep({"township": township.pk if township else "", "q": query}),
+            "roster_form": roster_form,
         },
+    )
+
+
+@login_required
+def county_roster_xlsx(request):
+    """The county 值班表 (every post in scope, a period, as offices post it on the wall);
+    dates the form refuses are shown beside their boxes on the posts page."""
+    form = CountyRosterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return _posts_page(request, roster_form=form)
+    period = form.cleaned_data["period"]
+    return start_export(
+        request,
+        kind="duty_roster_county",
+        source="duty_roster.exports.county_roster",
+        filename=f"duty-roster-{period.first:%Y%m%d}-{period.last:%Y%m%d}.xlsx",
     )
 
 
@@ -198,15 +225,7 @@ def _post_for(request, pk):
 
 
 def _period(request):
-    """The fortnight from ?from=, kept within the years the system records."""
-    try:
-        first = datetime.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        first = timezone.localdate()
-    first = min(max(first, FIRST_DAY), LAST_DAY - datetime.timedelta(days=ROSTER_DAYS))
-    zone = services.local_zone()
-    start = datetime.datetime.combine(first, datetime.time(0), tzinfo=zone)
-    return first, start, start + datetime.timedelta(days=ROSTER_DAYS)
+    return periods.roster_fortnight(request.GET.get("from", ""))
 
 
 @login_required
@@ -277,31 +296,14 @@ def generate(request, pk):
 
 @login_required
 def roster_xlsx(request, pk):
-    post = _post_for(request, pk)
-    first, start, end = _period(request)
-    shifts = _shifts_with_people().filter(post=post).overlapping(start, end).order_by("starts_at")
-    rows = (
-        [
-            timezone.localtime(s.starts_at).date(),
-            f"{timezone.localtime(s.starts_at):%H:%M}–{timezone.localtime(s.ends_at):%m-%d %H:%M}",
-            s.leader.display_name,
-            s.leader.phone,
-            "、".join(o.display_name for o in s.officers.all()),
-            "、".join(o.phone for o in s.officers.all() if o.phone),
-        ]
-        for s in shifts
-    )
-    headers = [
-        _("Date"),
-        _("Hours"),
-        _("Leader on duty"),
-        _("Phone"),
-        _("Duty officers"),
-        _("Phones"),
-    ]
-    title = _("%(post)s duty roster") % {"post": post.name}
-    return xlsx_response(
-        f"{post.name}-{first}.xlsx", [(title, headers, rows, [12, 22, 12, 16, 24, 30])]
+    """One post's 值班表 for the roster page's fortnight, recorded as every export is."""
+    first, _start, _end = _period(request)
+    return start_export(
+        request,
+        kind="duty_roster_post",
+        source="duty_roster.exports.post_roster",
+        filename=f"duty-roster-{pk}-{first:%Y%m%d}.xlsx",
+        params={"post": [str(pk)]},
     )
 
 
@@ -413,12 +415,20 @@ def leave_list(request):
         else:
             messages.success(request, _("Leave report filed."))
             return redirect("duty_roster:leave")
-    leaves = (
-        LeaveReport.objects.visible_to(request.user)
-        .in_service_years()
-        .select_related("person", "approver")[:50]
-    )
+    # The export's list, its first 50.
+    leaves = listed_leave(request.user).select_related("person", "approver")[:50]
     return render(request, "duty_roster/leave.html", {"form": form, "leaves": leaves})
+
+
+@login_required
+def leave_xlsx(request):
+    """Every leave report of the leave page's list (its scope), not only the first 50."""
+    return start_export(
+        request,
+        kind="duty_leave_reports",
+        source="duty_roster.exports.leave_reports",
+        filename=f"leave-reports-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 @login_required
@@ -437,12 +447,20 @@ def decide_leave(request, pk):
 
 @login_required
 def incident_list(request):
-    incidents = (
-        Incident.objects.visible_to(request.user)
-        .in_service_years()
-        .select_related("township", "institution")[:100]
-    )
+    # The incident log's list, its first 100.
+    incidents = listed_incidents(request.user).select_related("township", "institution")[:100]
     return render(request, "duty_roster/incidents.html", {"incidents": incidents})
+
+
+@login_required
+def incidents_xlsx(request):
+    """The incident log: every incident of the incidents page's list (its scope)."""
+    return start_export(
+        request,
+        kind="duty_incident_log",
+        source="duty_roster.exports.incident_log",
+        filename=f"incident-log-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 @login_required

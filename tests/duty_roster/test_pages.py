@@ -46,9 +46,10 @@ def test_roster_downloads_as_a_duty_table(client_for, town1, post, shifts):
     )
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("日期", "时段", "带班领导")
-    assert rows[1][4] == "张值班"
-    assert rows[1][5] == "13903960002"
+    assert rows[0][0] == "羊册镇值班室值班表"  # the title, its period and who made it, then:
+    assert rows[3][:4] == ("序号", "日期", "时段", "带班领导")
+    assert rows[4][5] == "张值班"
+    assert rows[4][6] == "13903960002"
 
 
 def test_another_townships_post_is_a_404(client_for, town2, post):
