@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -142,7 +143,8 @@ def start_export(request, *, kind, source, filename, params=None):
         transaction.on_commit(lambda: export_run.delay(job.pk))
         return redirect(job)
     response = StreamingHttpResponse(stream_job(job, export), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # RFC 6266 with filename*: a Chinese file name arrives as it is, quotes and all escaped.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

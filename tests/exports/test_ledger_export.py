@@ -177,3 +177,19 @@ def test_a_download_left_half_way_is_recorded_as_cancelled(officer, hazards):
     stream.close()  # what the server does when the browser goes away
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error == "cancelled"
+
+
+def test_a_chinese_file_name_arrives_whole(rf, officer, hazards):
+    from exports.services import start_export
+
+    request = rf.get("/")
+    request.user = officer
+    response = start_export(
+        request,
+        kind="hazard_ledger",
+        source="inspections.exports.hazard_ledger",
+        filename='隐患"台账".xlsx',
+    )
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''%E9%9A%90%E6%82%A3%22%E5%8F%B0%E8%B4%A6%22.xlsx" in disposition
