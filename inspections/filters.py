@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 from inspections.models import Category, Hazard, HazardStatus, Severity
 from institutions.models import Institution, InstitutionKind, Township
 
+UNRESOLVED = "unresolved"
+
 
 class HazardFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
@@ -42,8 +44,13 @@ class HazardFilter(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(
         choices=Severity.choices, label=_("severity"), empty_label=_("Any severity")
     )
+    # "Not yet closed" is what the home page's 未销号隐患 count means: open, being rectified
+    # or waiting for verification.
     status = django_filters.ChoiceFilter(
-        choices=HazardStatus.choices, label=_("status"), empty_label=_("Any status")
+        choices=[(UNRESOLVED, _("Not yet closed")), *HazardStatus.choices],
+        label=_("status"),
+        empty_label=_("Any status"),
+        method="filter_status",
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
@@ -96,9 +103,14 @@ class HazardFilter(django_filters.FilterSet):
                 "hx-sync": "this:replace",
                 "hx-push-url": "false",
                 # Typing another name forgets the institution picked before.
-                "hx-on:input": "this.form.elements.institution.value = ''",
+                "data-clears": "institution",
             }
         )
+
+    def filter_status(self, queryset, name, value):
+        if value == UNRESOLVED:
+            return queryset.unresolved()
+        return queryset.filter(status=value)
 
     def filter_queryset(self, queryset):
         picked = self.form.cleaned_data.get("institution")

@@ -415,7 +415,7 @@ class AdHocInspectionForm(StyledFormMixin, forms.Form):
                 "hx-target": "#institution-options",
                 "hx-sync": "this:replace",
                 # Typing another name forgets the institution picked before.
-                "hx-on:input": "this.form.elements.institution.value = ''",
+                "data-clears": "institution",
             }
         )
 

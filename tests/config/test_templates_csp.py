@@ -17,6 +17,8 @@ INLINE = {
     "a style attribute": re.compile(r"\sstyle\s*=", re.I),
     "a <style> element": re.compile(r"<style[\s>]", re.I),
     "an event handler attribute": re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I),
+    # htmx's hx-on runs its text as script (eval), which the policy refuses.
+    "an hx-on handler": re.compile(r"\shx-on", re.I),
     "a javascript: URL": re.compile(r"javascript:", re.I),
     # A script without src that is not a JSON data block (json_script writes those).
     "an inline script": re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*application/json)[^>]*>", re.I),

@@ -37,6 +37,9 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
+            # The browser's own controls (file and date inputs) in Chinese, as users see them
+            # (with Debian's chromium-l10n; --lang alone does not do it).
+            env={**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"},
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

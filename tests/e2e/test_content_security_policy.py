@@ -89,3 +89,23 @@ def test_institution_staff_pages_load_without_a_violation(login, institution1):
     page = login(staff, size=PHONE)
     seen = _watch_violations(page)
     _visit(page, [reverse("home"), reverse("inspections:hazard", args=[hazard.pk])], seen)
+
+
+def test_picking_an_institution_from_the_ledger_search_works_under_the_policy(
+    login, officer, institution1, institution2
+):
+    HazardFactory(institution=institution1, description="一号院的隐患")
+    HazardFactory(institution=institution2, description="二号院的隐患")
+    page = login(officer, size=DESKTOP)
+    seen = _watch_violations(page)
+    page.goto(page.base_url + reverse("inspections:ledger"))
+    page.fill("input[name=institution_name]", institution1.name[:3])
+    page.locator(f"[data-pick-institution][data-id='{institution1.pk}']").click()
+    # static/js/app.js filled the hidden field and htmx reloaded the rows.
+    wait_for_js(page, "document.body.innerText.indexOf('二号院的隐患') === -1")
+    assert page.input_value("input[name=institution]") == str(institution1.pk)
+    assert "一号院的隐患" in page.inner_text("body")
+    # Typing another name forgets the institution picked (data-clears).
+    page.type("input[name=institution_name]", "x")
+    assert page.input_value("input[name=institution]") == ""
+    assert not seen, seen

@@ -262,7 +262,7 @@ def _staff_rectify_on_a_phone(login, inst1, hazard, photo):
     unresolved = page.locator("a.card", has_text="未销号隐患")
     expect(unresolved.locator(".stat")).to_have_text("1")
     unresolved.click()
-    page.wait_for_url(re.compile(r"/inspections/hazards/\?status=open$"))
+    page.wait_for_url(re.compile(r"/inspections/hazards/\?status=unresolved$"))
     assert _hazard_numbers_on_the_ledger(page) == [hazard.pk]
     page.get_by_role("link", name=re.compile(rf"^#{hazard.pk} ")).click()
     page.wait_for_url(re.compile(rf"/inspections/hazards/{hazard.pk}/$"))
