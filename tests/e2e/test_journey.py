@@ -205,7 +205,8 @@ def _clerk_inspects_on_a_phone(login, town1, inspection, items, photo):
             card = _answer(page, items[text], "不合格" if fails else "合格")
             if fails:
                 expect(card).to_contain_text("提交后将生成隐患")
-                assert "border-danger" in card.get_attribute("class")
+                # Read once htmx has settled the swapped card (its classes change meanwhile).
+                expect(card).to_have_class(re.compile(r"\bborder-danger\b"))
                 _save_note_and_photo(page, items[text], FAILED_NOTE, photo)
         if index == 0:
             expect(page.locator("#fill-progress")).to_contain_text("已作答2项，共4项")
