@@ -232,6 +232,10 @@ def seed_users(townships, institutions, password):
             Role.INSTITUTION_STAFF,
             {"institution": institutions[DEMO_INSTITUTION]},
         ),
+        # Separation of duties (三员分立): accounts, security policy, the audit log.
+        ("sysadmin", "钱立新", Role.SYSTEM_ADMIN, {}),
+        ("secadmin", "吴海峰", Role.SECURITY_ADMIN, {}),
+        ("auditor", "郑秀云", Role.AUDIT_ADMIN, {}),
     ]
     users = {}
     for username, full_name, role, scope in accounts:
@@ -244,8 +248,8 @@ def seed_users(townships, institutions, password):
                 "phone": _mobile(rng),
                 "township": scope.get("township"),
                 "institution": scope.get("institution"),
+                # The admin site (is_staff) and its groups follow the role (User.save).
                 "is_superuser": role == Role.ADMIN,
-                "is_staff": role == Role.ADMIN,
                 "is_active": True,
             },
         )

@@ -329,6 +329,13 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
+# The roles that work in the admin site.
+ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The roles a system administrator may give an account they open (separation of duties:
+# the administrator roles are the security administrator's to give).
+BUSINESS_ROLES = [Role.INSTITUTION_STAFF, Role.TOWNSHIP_STAFF, Role.BUREAU_OFFICER]
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         return filter_visible(self, user, township_path="township", institution_path="institution")
@@ -369,6 +376,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Separation of duties: what an account may do, and its password, are the
+        # security administrator's; the rest of the account is the system administrator's.
+        permissions = [
+            ("change_user_role", "Can change a user's role, place and active flag"),
+            ("reset_user_password", "Can reset a user's password"),
+        ]
         indexes = [
             # The duty pickers' first page (duty_roster.forms.first_people_for_post): a
             # township's active staff, the county staff of each role and the superusers,
@@ -440,13 +453,15 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def _align_scope_with_role(self):
-        # An institution's staff belong to its township; county-wide roles to none.
+        # An institution's staff belong to its township; county-wide roles and the three
+        # administrators (who see no institution's data) to none.
         if self.role == Role.INSTITUTION_STAFF and self.institution_id:
             self.township_id = self.institution.township_id
         elif self.role == Role.TOWNSHIP_STAFF:
             self.institution = None
-        elif self.role in (Role.BUREAU_OFFICER, Role.ADMIN):
+        elif self.role in (Role.BUREAU_OFFICER, *ADMIN_SITE_ROLES):
             self.institution = None
             self.township = None
-        if self.role == Role.ADMIN:
-            self.is_staff = True
+        # The admin site is for the roles that work there, never granted by hand; what
+        # each may do there is its group's (accounts.roles).
+        self.is_staff = self.is_superuser or self.role in ADMIN_SITE_ROLES

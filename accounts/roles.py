@@ -1,0 +1,92 @@
+"""Separation of duties (三员分立, GB/T 22239-2019 level 3): the three administrators' groups
+and what each may do in the admin site. No one of them needs to be a superuser.
+
+- The system administrator opens accounts and keeps the reference data (townships,
+  institutions). An account they open stays switched off until the security administrator
+  has confirmed its role and place (institutions.admin.UserAdmin).
+- The security administrator decides what an account may do: its role and place, whether
+  it is active, its password when it has to be reset, and lifting lockouts.
+- The audit administrator reads the audit log and changes nothing.
+
+A user with one of these roles is in its group and may use the admin site (the User model's
+save and accounts.signals); the groups are (re)made with exactly these permissions by a
+migration and after every `migrate` or flush (accounts.apps).
+"""
+
+from institutions.models import Role
+
+ROLE_GROUPS = {
+    Role.SYSTEM_ADMIN: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDIT_ADMIN: "审计管理员",
+}
+
+# "app_label.codename" per role. The audit log's model may not exist yet where this runs:
+# its permission is made in advance, and Django's own post-migrate step finds it there.
+ROLE_PERMISSIONS = {
+    Role.SYSTEM_ADMIN: [
+        "institutions.view_user",
+        "institutions.add_user",
+        "institutions.change_user",
+        "institutions.view_township",
+        "institutions.add_township",
+        "institutions.change_township",
+        "institutions.view_institution",
+        "institutions.add_institution",
+        "institutions.change_institution",
+    ],
+    Role.SECURITY_ADMIN: [
+        "institutions.view_user",
+        "institutions.change_user_role",
+        "institutions.reset_user_password",
+        # To choose an account's township or institution.
+        "institutions.view_township",
+        "institutions.view_institution",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+    ],
+    Role.AUDIT_ADMIN: [
+        "audit.view_auditevent",
+    ],
+}
+
+# The User model's own permissions (its Meta.permissions): codename -> (model, name).
+CUSTOM_PERMISSIONS = {
+    "change_user_role": ("user", "Can change a user's role, place and active flag"),
+    "reset_user_password": ("user", "Can reset a user's password"),
+}
+
+
+def _model_and_name(codename):
+    """What Django would call the permission: "view_accessattempt" is on accessattempt."""
+    if codename in CUSTOM_PERMISSIONS:
+        return CUSTOM_PERMISSIONS[codename]
+    action, model = codename.split("_", 1)
+    return model, f"Can {action} {model}"
+
+
+def ensure_role_groups(apps, using="default"):
+    """Make the three groups with exactly the permissions above. `apps` is a migration's
+    app registry or django.apps.apps; only database rows are touched, so a model that
+    does not exist yet costs nothing."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for role, group_name in ROLE_GROUPS.items():
+        permissions = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            model, name = _model_and_name(codename)
+            content_type, _ = ContentType.objects.using(using).get_or_create(
+                app_label=app_label, model=model
+            )
+            permission, _ = Permission.objects.using(using).get_or_create(
+                content_type=content_type,
+                codename=codename,
+                defaults={"name": name},
+            )
+            permissions.append(permission)
+        group, _ = Group.objects.using(using).get_or_create(name=group_name)
+        group.permissions.set(permissions)
