@@ -12,7 +12,7 @@ own row: no lookup per row or per chunk is needed.
 """
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -120,6 +120,7 @@ def inspection_results(user, params):
     def sheets():
         yield _answers_sheet(answers)
         yield _summary_sheet(inspections)
+        yield _institutions_sheet(inspections)
 
     return Export(
         title=pgettext("results export", "Inspection results"),
@@ -255,6 +256,68 @@ def _summary_rows(summary):
             inspector_name or full_name or username or "",
             # A percentage with one decimal, not money: a plain number, not "#,##0.00".
             None if score is None else float(score),
+            failed,
+            major,
+        )
+
+
+def _institutions_sheet(inspections):
+    """One row per institution (what the bureau ranks): inspections, latest and average
+    score, failed items and major ones among them. Two grouped queries, not one: joined to
+    the answers, an average of scores would weigh each inspection by its number of items."""
+    headers = [
+        _("Township"),
+        _("Institution"),
+        pgettext("results export", "Inspections"),
+        pgettext("results export", "Latest score"),
+        pgettext("results export", "Average score"),
+        pgettext("results export", "Failed items"),
+        pgettext("results export", "Major hazards among them"),
+    ]
+    return Sheet(
+        title=pgettext("results export", "By institution"),
+        headers=headers,
+        rows=_institution_rows(inspections),
+        widths=[12, 28, 8, 10, 10, 10, 10],
+        counted=False,
+    )
+
+
+def _institution_rows(inspections):
+    latest_score = Subquery(
+        inspections.filter(institution=OuterRef("institution"))
+        .order_by("-submitted_at", "-pk")
+        .values("score")[:1]
+    )
+    per_institution = (
+        inspections.order_by()
+        .values("institution")
+        .annotate(
+            township=Min("institution__township__name"),
+            name=Min("institution__name"),
+            code=Min("institution__township__code"),
+            count=Count("pk"),
+            average=Avg("score"),
+            latest=latest_score,
+        )
+        .order_by("code", "name", "institution")
+    )
+    failures = {
+        row[0]: row[1:]
+        for row in Answer.objects.filter(inspection__in=inspections.values("pk"), is_failure=True)
+        .order_by()
+        .values("inspection__institution")
+        .annotate(failed=Count("pk"), major=Count("pk", filter=Q(item__severity=Severity.MAJOR)))
+        .values_list("inspection__institution", "failed", "major")
+    }
+    for row in per_institution.iterator(chunk_size=CHUNK):
+        failed, major = failures.get(row["institution"], (0, 0))
+        yield (
+            row["township"],
+            row["name"],
+            row["count"],
+            None if row["latest"] is None else float(row["latest"]),
+            None if row["average"] is None else round(float(row["average"]), 1),
             failed,
             major,
         )

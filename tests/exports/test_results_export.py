@@ -212,6 +212,39 @@ def test_the_summary_has_each_inspections_date_score_fails_and_majors(
     assert sheet.cell(row=5, column=7).number_format == "General"  # a score, not money
 
 
+def test_a_sheet_per_institution_has_its_inspections_scores_fails_and_majors(
+    client_for, officer, results, items, institution1, town1
+):
+    first, _second = results
+    again = submitted(
+        institution1,
+        town1,
+        {
+            items["general"]: ("pass", "", False),
+            items["major"]: ("pass", "", False),
+            items["yes_no"]: ("yes", "", False),
+            items["number"]: ("2", "", False),
+        },
+    )
+    sheet = download(client_for(officer)).worksheets[2]
+    assert sheet.title == "按机构汇总"
+    assert header(sheet) == [
+        "序号",
+        "乡镇（街道）",
+        "机构",
+        "检查次数",
+        "最近得分",
+        "平均得分",
+        "不合格项数",
+        "其中重大隐患项数",
+    ]
+    rows = {row[2]: row[3:] for row in data_rows(sheet)}
+    average = round((float(first.score) + float(again.score)) / 2, 1)
+    # The latest inspection's score, the average of the two, the failures of both.
+    assert rows["羊册镇敬老院"] == (2, float(again.score), average, 2, 1)
+    assert rows["马谷田镇敬老院"] == (1, 66.7, 66.7, 1, 0)
+
+
 def test_the_filters_narrow_both_sheets(client_for, officer, results, township2, items):
     client = client_for(officer)
     book = download(client, {"township": township2.pk})
@@ -304,9 +337,9 @@ def test_the_query_count_does_not_grow_with_the_rows(
     client = client_for(officer)
     client.get(reverse("home"))  # the session is loaded once before counting
     # A savepoint, session, user, the count, the job's insert and the session's save
-    # (each in a savepoint pair), the job running, the answers, the summary, the job
-    # done: the same for 4 answers as for 16.
-    with django_assert_num_queries(13):
+    # (each in a savepoint pair), the job running, the answers, the summary, the two of
+    # the institutions' sheet, the job done: the same for 4 answers as for 16.
+    with django_assert_num_queries(15):
         workbook_of(client.get(reverse(URL)))
 
 
