@@ -7,7 +7,9 @@ import datetime
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.signals import lockout_released
@@ -184,3 +186,27 @@ def test_garbage_is_never_a_500(client_for, secadmin, value):
     ):
         response = client.post(reverse("lockout_unlock"), data)
         assert response.status_code == 302
+
+
+def test_the_page_costs_the_same_queries_for_one_lockout_or_many(
+    client, secadmin, django_assert_num_queries
+):
+    admin = signed_in(secadmin)
+
+    def lock(n):
+        for i in range(n):
+            AccessAttempt.objects.create(
+                username=f"user{n}-{i}",
+                ip_address=HOME_ADDRESS,
+                user_agent="x",
+                failures_since_start=5,
+                attempt_time=datetime.datetime.now(datetime.UTC),
+            )
+
+    lock(1)
+    admin.get(reverse("lockouts"))
+    with CaptureQueriesContext(connection) as one:
+        assert len(admin.get(reverse("lockouts")).context["lockouts"]) == 1
+    lock(10)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(admin.get(reverse("lockouts")).context["lockouts"]) == 11
