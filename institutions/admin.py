@@ -12,9 +12,9 @@ from institutions.models import BUSINESS_ROLES, Institution, Township, User
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's page of a past version saves that version on POST for
-    anyone who may merely view the object (it checks view-or-change, and hides only the
-    button): a revert here needs the permission to change it."""
+    """django-simple-history 3.13's page of a past version saves its form on POST for
+    anyone who may merely view the object: it checks view-or-change, hides only the
+    button, and its form has every field. Here a revert needs the permission to change."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
