@@ -136,7 +136,7 @@ def test_the_workbook_has_the_answers_and_a_summary_with_title_filter_who_and_wh
     client_for, officer, results, township1
 ):
     book = download(client_for(officer), {"township": township1.pk})
-    assert book.sheetnames == ["检查结果明细", "汇总"]
+    assert book.sheetnames == ["检查结果明细", "汇总", "按机构汇总"]
     for sheet in book.worksheets:
         assert sheet["A1"].value == "检查结果"
         assert sheet["A2"].value == "筛选条件：乡镇（街道）：羊册镇"
@@ -316,7 +316,7 @@ def test_a_large_export_is_written_by_the_task_with_both_sheets(
     job = exports.run_job(job.pk)
     assert job.status == JobStatus.DONE and job.rows_written == 8
     book = workbook_of(client_for(officer).get(reverse("exports:download", args=[job.pk])))
-    assert [len(data_rows(sheet)) for sheet in book.worksheets] == [8, 2]
+    assert [len(data_rows(sheet)) for sheet in book.worksheets] == [8, 2, 2]
 
 
 @pytest.mark.parametrize("inspections", [1, 4])
