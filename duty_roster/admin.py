@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from duty_roster.models import (
     Attendance,
     DutyLogEntry,
@@ -50,7 +50,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(SimpleHistoryAdmin):
+class ShiftAdmin(HistoryAdmin):
     list_display = ["post", "starts_at", "ends_at", "leader"]
     list_filter = ["post__kind", "post"]
     list_select_related = ["post", "leader"]
@@ -96,7 +96,7 @@ class SwapRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeaveReport)
-class LeaveReportAdmin(SimpleHistoryAdmin):
+class LeaveReportAdmin(HistoryAdmin):
     list_display = ["person", "destination", "starts_at", "ends_at", "approver", "status"]
     list_filter = ["status"]
     list_select_related = ["person", "approver"]
@@ -123,7 +123,7 @@ class UpdateInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(HistoryAdmin):
     list_display = [
         "occurred_at",
         "category",

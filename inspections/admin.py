@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from inspections import services
 from inspections.models import (
     Answer,
@@ -146,7 +146,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["institution", "version", "level", "due_on", "status", "score", "submitted_at"]
     list_filter = ["status", "level", "version__template", "institution__township"]
     list_select_related = ["institution", "version__template"]
@@ -176,7 +176,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Hazard)
-class HazardAdmin(SimpleHistoryAdmin):
+class HazardAdmin(HistoryAdmin):
     list_display = [
         "pk",
         "institution",

@@ -5,23 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services as accounts
+from config.history_admin import HistoryAdmin
 from institutions.models import BUSINESS_ROLES, Institution, Township, User
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history 3.13's page of a past version saves its form on POST for
-    anyone who may merely view the object: it checks view-or-change, hides only the
-    button, and its form has every field. Here a revert needs the permission to change."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.get_object(request, object_id)
-            if obj is None or not self.has_change_permission(request, obj):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Township)

@@ -434,6 +434,15 @@ class User(AbstractUser):
         return self.role == Role.INSTITUTION_STAFF
 
     @property
+    def is_security_role(self):
+        """The system, security and audit administrators (三员): no business menus."""
+        return not self.is_superuser and self.role in (
+            Role.SYSTEM_ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.AUDIT_ADMIN,
+        )
+
+    @property
     def can_register_institutions(self):
         """Adding an institution, or changing its township, kind or status."""
         return self.is_active and (self.is_county_wide or self.is_township_staff)

@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history_admin import HistoryAdmin
 from relief import services
 from relief.models import (
     Application,
@@ -29,7 +29,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = [
         "name",
         "masked_id",
@@ -76,7 +76,7 @@ class VisitRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(HistoryAdmin):
     list_display = [
         "person",
         "township",
@@ -107,7 +107,7 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(DisbursementBatch)
-class DisbursementBatchAdmin(SimpleHistoryAdmin):
+class DisbursementBatchAdmin(HistoryAdmin):
     list_display = ["programme", "period", "status", "count", "total", "approved_by"]
     list_filter = ["status", "programme"]
     readonly_fields = ["total", "count", "approved_by", "approved_at", "paid_at"]
@@ -158,7 +158,7 @@ def _decide(modeladmin, request, queryset, decide, **kwargs):
 
 
 @admin.register(TransferRequest)
-class TransferRequestAdmin(SimpleHistoryAdmin):
+class TransferRequestAdmin(HistoryAdmin):
     list_display = ["person", "from_township", "to_township", "requested_by", "status"]
     list_filter = ["status", "to_township"]
     raw_id_fields = ["person", "conflict", "requested_by", "decided_by"]
