@@ -265,9 +265,53 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------
 
+# Time limits, in seconds. At the soft limit the task gets SoftTimeLimitExceeded and records
+# its failure (an export's page says it failed); a minute later the hard limit kills the
+# process and its message is acknowledged, not run again. Most tasks take seconds; the ones
+# that grow with the county (exports, imports, scans, the fan-out) get CELERY_LONG_TASK_SECONDS.
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_LONG_TASK_SECONDS = env.int("CELERY_LONG_TASK_SECONDS", default=10 * 60)
+CELERY_LONG_TASKS = [
+    "exports.export_run",
+    "imports.import_check",
+    "imports.import_rows",
+    "notifications.scan_urgent",
+    "notifications.scan_routine",
+    "notifications.digest",
+    "inspections.fan_out_campaigns",
+]
+CELERY_TASK_ANNOTATIONS = {
+    # A worker child that dies (SIGKILL, out of memory) has its task sent again after
+    # 10 s, at most max_retries (3) times: a task that kills its worker every time stops.
+    "*": {"default_retry_delay": 10},
+    **{
+        name: {
+            "time_limit": CELERY_LONG_TASK_SECONDS,
+            "soft_time_limit": CELERY_LONG_TASK_SECONDS - 60,
+        }
+        for name in CELERY_LONG_TASKS
+    },
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+# Redis gives a message that a worker took and never acknowledged (the whole worker died)
+# to another worker after the visibility timeout. A task still running then would be run a
+# second time alongside, so it must outlast the longest hard time limit; five minutes more
+# covers a message's wait before it starts and clocks that differ between machines. The
+# reasoning is in docs/scaling.md ("When a worker dies"). Tests set it low.
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_LONG_TASK_SECONDS, CELERY_TASK_TIME_LIMIT) + 300
+)
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # A broker that is down or silent must not hold a page: `.delay()` gives up within
+        # a few seconds (config.celery.Task.delay logs it and the page goes on).
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+    }
 else:
     # A broker with no server: messages are files under var/broker.
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -286,6 +330,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for a broker that is down however long it takes (Celery's default gives up
+# after 100 tries), and a page tries three times within about a second and a half.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Workers log through LOGGING below (and its ID-number filter), not Celery's own handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Queues by urgency, so that a long export or a campaign's fan-out never holds up a missed

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import transaction
 
 from inspections import services
 from inspections.campaigns import fan_out_active_campaigns
@@ -13,4 +14,8 @@ def fan_out_campaigns():
 @shared_task(name="inspections.place_under_supervision")
 def place_under_supervision():
     """Beat runs this every hour: hazards late enough go under the bureau's supervision."""
-    return services.place_under_supervision()
+    # All or nothing: a worker killed between the UPDATE and the history and timeline rows
+    # would leave hazards supervised without them, and the next run, finding them already
+    # supervised, would never add them.
+    with transaction.atomic():
+        return services.place_under_supervision()
