@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # CSP, Permissions-Policy and no-store for signed-in pages (config/security.py).
     "config.security.SecurityHeadersMiddleware",
+    # A page asked for while PostgreSQL cannot be reached answers a 503 page, not a 500.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
@@ -119,9 +121,17 @@ if env("DATABASE_REPLICA_URL", default=""):
 # ran in 80. Off for this application's connections; behind PgBouncer, which refuses
 # startup options, set DATABASE_PG_OPTIONS="" and `ALTER ROLE … SET jit = off` instead.
 PG_OPTIONS = env("DATABASE_PG_OPTIONS", default="-c jit=off")
+# A PostgreSQL that does not answer must not hold a page or /healthz: a connection attempt
+# gives up after this many seconds (2 is the least libpq allows) and the page answers 503
+# (config.middleware.DatabaseUnavailableMiddleware). The health check above drops a
+# connection the server closed, so the app recovers by itself when the database returns.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
 for _database in DATABASES.values():
-    if PG_OPTIONS and _database["ENGINE"].endswith("postgresql"):
-        _database.setdefault("OPTIONS", {})["options"] = PG_OPTIONS
+    if _database["ENGINE"].endswith("postgresql"):
+        _options = _database.setdefault("OPTIONS", {})
+        _options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+        if PG_OPTIONS:
+            _options["options"] = PG_OPTIONS
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Covering indexes (INCLUDE) are PostgreSQL's; SQLite, a first `make run`'s database,
