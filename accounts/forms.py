@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import StyledFormMixin
 
@@ -19,3 +20,15 @@ class UnlockForm(forms.Form):
         if "\x00" in username:
             raise forms.ValidationError("NUL", code="invalid")
         return username
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    """The six digits an authenticator app shows."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

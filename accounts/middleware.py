@@ -1,6 +1,8 @@
 """Session policy on every request: a signed-in session lasts SESSION_ABSOLUTE_SECONDS from
-sign-in whatever the activity, and a user whose password must be changed (set by an
-administrator, or older than PASSWORD_MAX_AGE_DAYS) sees nothing but the password page.
+sign-in whatever the activity; a user whose role needs a second factor (accounts.two_factor)
+sees nothing but the code page until they typed it; and a user whose password must be
+changed (set by an administrator, or older than PASSWORD_MAX_AGE_DAYS) sees nothing but the
+password page.
 
 The checks read only the session (accounts.services copies the password state into it at
 sign-in), so they cost no query. They run in process_view, after every middleware's request
@@ -13,10 +15,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import services
+from accounts import services, two_factor
 
 # Where a user who must change their password may still go (URL names).
 ALLOWED_BEFORE_PASSWORD_CHANGE = [
@@ -25,6 +28,8 @@ ALLOWED_BEFORE_PASSWORD_CHANGE = [
     "password_change_done",
     "set_language",
 ]
+# Where a user who has not yet typed their second factor may go.
+ALLOWED_BEFORE_SECOND_FACTOR = ["two_factor", "logout", "set_language"]
 # Plumbing that never looks at the session.
 NO_SESSION_PATHS = ["healthz"]
 
@@ -59,6 +64,13 @@ class SessionPolicyMiddleware:
                 % {"hours": hours},
             )
             return self._go(request, redirect_to_login(request.get_full_path()))
+        # The second factor first: until then the session may do nothing else, not even
+        # change the password.
+        if two_factor.needs_verification(request):
+            if request.path in {reverse(name) for name in ALLOWED_BEFORE_SECOND_FACTOR}:
+                return None
+            target = f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}"
+            return self._go(request, redirect(target))
         if request.path in self._allowed_paths():
             return None
         reason = services.password_change_reason(request.session)

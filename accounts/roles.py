@@ -46,6 +46,9 @@ ROLE_PERMISSIONS = {
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+        # A lost phone: remove the user's authenticator; they set up a new one at sign-in.
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     ],
     Role.AUDIT_ADMIN: [
         "audit.view_auditevent",

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "config.apps.AxesConfig",
     "bootstrap",
     "django.contrib.admin",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # user.is_verified(): has this session typed its second factor (accounts.two_factor)?
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -188,6 +192,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.CharacterClassesValidator"},
     {"NAME": "accounts.passwords.PasswordHistoryValidator"},
 ]
+
+# Two-factor sign-in (TOTP) for these roles and for superusers (accounts.two_factor);
+# the issuer is the name an authenticator app shows beside the code.
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["admin", "system_admin", "security_admin", "audit_admin"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=f"{COUNTY_NAME}民政安全")
 
 # Lock an account for 30 minutes after 5 failed logins from one address
 # (what assessors of MLPS 2.0 level 3 commonly expect).

@@ -84,10 +84,31 @@ def inst1(institution1):
 
 @pytest.fixture
 def client_for(client):
-    """client_for(user) logs the test client in as that user."""
+    """client_for(user) logs the test client in as that user, all the way: a user whose
+    role needs a second factor (accounts.two_factor) has typed it in this session too."""
 
     def login(user):
         client.force_login(user)
+        verify_second_factor(client, user)
         return client
 
     return login
+
+
+def verify_second_factor(client, user):
+    """Mark the client's session as having passed the user's TOTP step, as
+    django_otp.login does after a right code (tests/accounts/test_two_factor.py goes
+    through the page itself)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import required_for
+
+    if not required_for(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

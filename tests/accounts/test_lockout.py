@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.signals import lockout_released
 from tests.accounts.conftest import sign_in
+from tests.conftest import verify_second_factor
 from tests.factories import TownshipStaffFactory
 
 START = datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)
@@ -34,6 +35,7 @@ def fail(client, times=1, address=HOME_ADDRESS, username="clerk"):
 def signed_in(user):
     client = Client()
     client.force_login(user)
+    verify_second_factor(client, user)
     return client
 
 
@@ -157,6 +159,7 @@ def test_no_one_else_may_see_or_lift_lockouts(client, request, who, clerk, offic
     user = request.getfixturevalue(who)
     fail(client, 5)
     client.force_login(user)
+    verify_second_factor(client, user)
     assert client.get(reverse("lockouts")).status_code == 403
     response = client.post(
         reverse("lockout_unlock"), {"username": "clerk", "ip_address": HOME_ADDRESS}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import PasswordState
 from accounts.roles import ROLE_GROUPS, ROLE_PERMISSIONS, ensure_role_groups
 from institutions.models import Role, User
+from tests.conftest import verify_second_factor
 from tests.factories import InstitutionFactory, TownshipFactory, TownshipStaffFactory
 
 NEW_PASSWORD = "Harbour-bells9"
@@ -44,6 +45,7 @@ def test_an_administrator_role_opens_the_admin_site_without_being_superuser(clie
     assert user.is_staff and not user.is_superuser
     assert [group.name for group in user.groups.all()] == [ROLE_GROUPS[role]]
     client.force_login(user)
+    verify_second_factor(client, user)
     assert client.get(admin_url("index")).status_code == 200
 
 
@@ -320,6 +322,7 @@ def test_the_audit_administrator_may_read_the_audit_log(auditor):
 
         client = Client()
         client.force_login(auditor)
+        verify_second_factor(client, auditor)
         assert client.get(admin_url("audit_auditevent_changelist")).status_code == 200
 
 

@@ -5,10 +5,15 @@ var/screenshots/ so that a person can look at what users see.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.two_factor import required_for
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -67,6 +72,8 @@ def login(browser, live_server, settings):
     def open_as(user, size=PHONE, password="demo-pass-2026"):
         user.set_password(password)
         user.save()
+        if required_for(user):
+            TOTPDevice.objects.get_or_create(user=user, name="phone", defaults={"confirmed": True})
         context = browser.new_context(viewport=size, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
@@ -74,6 +81,11 @@ def login(browser, live_server, settings):
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
+        if required_for(user):
+            # The administrators' second step, typed as from their phone's app.
+            page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+            page.fill("input[name=token]", current_code(user))
+            page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         page.base_url = live_server.url
         return page
@@ -102,3 +114,10 @@ def wait_for_js(page, expression, timeout=10.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def current_code(user):
+    """The code the user's authenticator app shows now."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
