@@ -25,6 +25,8 @@ install: $(STAMP)
 # Without DATABASE_URL/REDIS_URL it uses SQLite and a file-system broker in var/.
 # DEBUG stays off (set DEBUG=true yourself for tracebacks): users see the project's
 # own error pages, and static files are served by WhiteNoise as in production.
+# A local run: plain HTTP on loopback and the development key (config/settings.py, LOCAL_RUN).
+run bench check i18n: export LOCAL_RUN ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -20,8 +21,22 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key only serves local runs; check --deploy flags it (security.W009).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only")
+# A run on one's own computer (make run, make test, make bench set LOCAL_RUN=true, and the
+# test settings do): plain HTTP on loopback and the development key are fine there.
+# Anything else is production, secure by default: HTTPS redirect, secure cookies and HSTS
+# unless explicitly turned off below, and no start without a real SECRET_KEY.
+LOCAL_RUN = env.bool("LOCAL_RUN", default=False)
+PRODUCTION = not (DEBUG or LOCAL_RUN)
+DEVELOPMENT_KEY = "django-insecure-local-development-only"
+SECRET_KEY = env("SECRET_KEY", default="" if PRODUCTION else DEVELOPMENT_KEY)
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a real secret in production (50 or more random "
+        "characters; e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+        "For a local run, set LOCAL_RUN=true."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -230,10 +245,12 @@ SESSION_MAX_PER_USER = env.int("SESSION_MAX_PER_USER", default=3)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# On in production unless turned off here (a site that terminates TLS elsewhere and is
+# reached by plain HTTP on a closed network must say so: SECURE_SSL_REDIRECT=false).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("BEHIND_HTTPS_PROXY", default=False):

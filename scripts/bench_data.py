@@ -127,6 +127,7 @@ $$ LANGUAGE sql IMMUTABLE
 def _setup_django():
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOCAL_RUN", "true")  # a benchmark on this computer
     import django
 
     django.setup()

@@ -28,12 +28,67 @@ def test_every_model_change_has_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def production_environment(**overrides):
+    """This process's environment without what makes a run local."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("LOCAL_RUN", "DEBUG", "DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+        and not key.startswith("SECURE_")
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(overrides)
+    return env
+
+
+def run_manage(*args, env):
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    for key in (None, "django-insecure-local-development-only", "short", "a" * 60):
+        env = production_environment(**({"SECRET_KEY": key} if key else {}))
+        result = run_manage("check", env=env)
+        assert result.returncode != 0, key
+        assert "SECRET_KEY must be set to a real secret" in result.stderr, key
+
+
+def test_production_is_https_only_unless_told_otherwise():
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS)"
+    )
+    key = "p7Jc2vQ9sLm4Xw8zR1tY6uB3nE5kH0aFgD2sQ8wE4rT6yU9iO1pL3kJ7hG5fD"
+    on = run_manage("shell", "--no-imports", "-c", show, env=production_environment(SECRET_KEY=key))
+    assert on.stdout.split() == ["True", "True", "True", "31536000"], on.stderr
+    off = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        env=production_environment(SECRET_KEY=key, SECURE_SSL_REDIRECT="false"),
+    )
+    assert off.stdout.split()[0] == "False", off.stderr
+    local = run_manage("shell", "--no-imports", "-c", show, env=production_environment(LOCAL_RUN="true"))
+    assert local.stdout.split() == ["False", "False", "False", "0"], local.stderr
+
+
 def test_deploy_check_is_clean_with_the_readmes_production_settings():
     production = readme_production_env()
     assert production["SECRET_KEY"] == "..."  # the reader puts a real key there; so do we
     production["SECRET_KEY"] = "p7Jc2vQ9sLm4Xw8zR1tY6uB3nE5kH0aFgD2sQ8wE4rT6yU9iO1pL3kJ7hG5fD"
-    # The check needs no database server: the URL is only parsed.
-    env = {**os.environ, **production}
+    # The check needs no database server: the URL is only parsed. Production: not the test
+    # settings, not a local run.
+    env = {**production_environment(), **production}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
