@@ -8,3 +8,8 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from audit import checks, signals  # noqa: F401 - checks register themselves
+
+        signals.connect()
