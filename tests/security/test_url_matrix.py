@@ -104,7 +104,7 @@ URLS = {
     "lockouts":                        (NONE,                                           "L    403  403  403  403  403  403  200  403"),
     "lockout_unlock":                  (NONE,                                           "L    403  403  403  403  403  403  405  403"),
     # Signed in with the second factor done (or not needed), there is nothing to do here.
-    "two_factor":                      (NONE,                                          "L    H    H    H    H    H    H    H    H"),
+    "two_factor":                      (NONE,                                           "L    H    H    H    H    H    H    H    H"),
 
     # The 三员 administrators get the business lists empty (the canaries check that): a 200
     # with no row, not a 403.
@@ -219,6 +219,9 @@ URLS = {
     # Without the uploader's session an upload does not exist.
     "imports:progress":                (K(kind="people", token=IMPORT_TOKEN),           "L    403  404  404  404  404  403  403  403"),
     "imports:rejects":                 (K(kind="people", token=IMPORT_TOKEN),           "L    403  404  404  404  404  403  403  403"),
+
+    # The audit log is the audit administrator's alone (and a superuser's), an admin's not.
+    "audit:list":                      (NONE,                                           "L    403  403  403  403  403  403  403  200"),
 }
 # fmt: on
 
@@ -265,6 +268,8 @@ ADMIN_SITE = {
 ADMIN_MODELS = {
     #                                    changelist            add
     # model                              adm  sys  sec  aud    adm  sys  sec  aud
+    "audit.auditarchive":              ("403  403  403  403", "403  403  403  403"),
+    "audit.auditevent":                ("403  403  403  200", "403  403  403  403"),
     "auth.group":                      ("403  403  403  403", "403  403  403  403"),
     "axes.accessattempt":              ("403  403  200  403", "403  403  403  403"),
     "axes.accessfailurelog":           ("403  403  200  403", "403  403  403  403"),
