@@ -1,8 +1,7 @@
 """Separation of duties (三员分立, GB/T 22239-2019 level 3): the three administrators' groups
 and what each may do in the admin site. No one of them needs to be a superuser.
 
-- The system administrator opens accounts and keeps the reference data (townships,
-  institutions). An account they open stays switched off until the security administrator
+- The system administrator opens accounts and keeps the reference data (townships). An account they open stays switched off until the security administrator
   has confirmed its role and place (institutions.admin.UserAdmin).
 - The security administrator decides what an account may do: its role and place, whether
   it is active, its password when it has to be reset, and lifting lockouts.
@@ -31,17 +30,16 @@ ROLE_PERMISSIONS = {
         "institutions.view_township",
         "institutions.add_township",
         "institutions.change_township",
-        "institutions.view_institution",
-        "institutions.add_institution",
-        "institutions.change_institution",
+        # Not the institutions: their records (residents, beds, fire risk, safety
+        # officers' phones) are business data, kept by township and county staff.
     ],
     Role.SECURITY_ADMIN: [
         "institutions.view_user",
         "institutions.change_user_role",
         "institutions.reset_user_password",
-        # To choose an account's township or institution.
+        # To choose an account's township (an institution is chosen from the account
+        # form's list of names, which needs no permission on institutions).
         "institutions.view_township",
-        "institutions.view_institution",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accessfailurelog",

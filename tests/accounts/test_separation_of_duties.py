@@ -88,7 +88,9 @@ def test_the_groups_are_remade_as_declared(db):
 def test_the_system_administrator_keeps_reference_data(client_for, sysadmin, township1):
     client = client_for(sysadmin)
     assert status(client, admin_url("institutions_township_add")) == 200
-    assert status(client, admin_url("institutions_institution_add")) == 200
+    # Not the institutions: their records are business data (residents, fire risk, phones).
+    assert status(client, admin_url("institutions_institution_add")) == 403
+    assert status(client, admin_url("institutions_institution_changelist")) == 403
     assert status(client, admin_url("institutions_township_change", township1.pk)) == 200
     response = client.post(
         admin_url("institutions_township_change", township1.pk),

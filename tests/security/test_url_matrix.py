@@ -189,7 +189,7 @@ URLS = {
     "notifications:read":              (K(pk="@notification"),                          "L    405  405  405  405  405  405  405  405"),
     "notifications:read_all":          (NONE,                                           "L    405  405  405  405  405  405  405  405"),
     "notifications:preferences":       (NONE,                                           "L    200  200  200  200  200  200  200  200"),
-    # For the business administrator; the 三员 get in today (KNOWN_BUGS).
+    # For the business administrator, not the 三员 (staff, but no institution's data).
     "notifications:failed":            (NONE,                                           "A    A    A    A    A    200  403  403  403"),
     "notifications:retry":             (NONE,                                           "A    A    A    A    A    405  405  405  405"),
 
@@ -228,22 +228,9 @@ URLS = {
 # Cells where the app answers otherwise than URLS says it must: bugs reported, not frozen.
 # While a bug holds (the app answers as recorded here) the role's test is an expected
 # failure that names it; once it is fixed the test fails until its entry is removed.
-FAILED_DELIVERIES = (
-    "staff_member_required lets the administrators of 三员分立 in, and the page shows "
-    "notification titles (hazards, institutions) and lets them resend them"
-)
-INSTITUTIONS_IN_ADMIN = (
-    "accounts.roles gives the system and security administrators the institutions' admin "
-    "(residents, beds, fire risk, safety officers' phones): institution data"
-)
-KNOWN_BUGS = {
-    ("notifications:failed", "sysadmin"): ("200", FAILED_DELIVERIES),
-    ("notifications:failed", "secadmin"): ("200", FAILED_DELIVERIES),
-    ("notifications:failed", "auditor"): ("200", FAILED_DELIVERIES),
-    ("admin:institutions_institution_changelist", "sysadmin"): ("200", INSTITUTIONS_IN_ADMIN),
-    ("admin:institutions_institution_changelist", "secadmin"): ("200", INSTITUTIONS_IN_ADMIN),
-    ("admin:institutions_institution_add", "sysadmin"): ("200", INSTITUTIONS_IN_ADMIN),
-}
+# (None today: the failed deliveries' page and the institutions' admin were the 三员's,
+# and are no longer.)
+KNOWN_BUGS = {}
 
 # The admin site's own views (not a model's).
 # fmt: off
