@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from config.uploads import server_file_name
 from inspections.validators import (
     EARLIEST_DATE,
@@ -361,6 +362,10 @@ class Campaign(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+    # The labels its history shows for the codes in institution_kinds (config.history).
+    HISTORY_VALUE_LABELS = {"institution_kinds": InstitutionKind.choices}
+
     class Meta:
         ordering = ["-starts_on", "name"]
         verbose_name = _("campaign")
@@ -486,7 +491,7 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["due_on", "institution__name"]
@@ -543,6 +548,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         verbose_name = _("answer")
@@ -670,7 +677,7 @@ class Hazard(models.Model):
     )
 
     objects = HazardQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -774,6 +781,8 @@ class HazardPhoto(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("hazard photo")
@@ -835,6 +844,8 @@ class DeadlineExtension(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-pk"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from institutions.scoping import filter_visible
 from institutions.validators import (
     RAW_IDENTIFIER_MAX_LENGTH,
@@ -116,7 +117,7 @@ class Township(models.Model):
     )
 
     objects = TownshipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["code"]
@@ -247,7 +248,7 @@ class Institution(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["township__code", "name"]
@@ -371,7 +372,9 @@ class User(AbstractUser):
     )
 
     objects = UserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        bases=[ClientAddressRecord], excluded_fields=["password", "last_login"]
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from institutions.models import NormalizedCharField, PhoneField, Township
 from institutions.scoping import filter_visible, scope_q
 from relief.validators import (
@@ -79,6 +80,8 @@ class Household(models.Model):
     monthly_income = models.DecimalField(
         _("household monthly income (yuan)"), max_digits=10, decimal_places=2, default=0
     )
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         verbose_name = _("household")
@@ -169,7 +172,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["id_number"])
+    history = HistoricalRecords(bases=[ClientAddressRecord], excluded_fields=["id_number"])
 
     class Meta:
         ordering = ["township", "village", "name"]
@@ -242,6 +245,7 @@ class PersonCategory(models.Model):
     )
 
     objects = PersonCategoryQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["category", "start_date"]
@@ -326,6 +330,10 @@ class Programme(models.Model):
         _("ends on"), null=True, blank=True, validators=[validate_relief_date]
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+    # The labels its history shows for the codes in eligible_categories (config.history).
+    HISTORY_VALUE_LABELS = {"eligible_categories": Category.choices}
 
     class Meta:
         ordering = ["name"]
@@ -434,7 +442,7 @@ class Application(models.Model):
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-filed_at"]
@@ -525,7 +533,7 @@ class DisbursementBatch(models.Model):
     method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices, blank=True)
 
     objects = DisbursementBatchQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-period", "programme"]
@@ -575,6 +583,7 @@ class BatchLine(models.Model):
     village = models.CharField(_("village or community"), max_length=50)
 
     objects = BatchLineQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["village", "person_name"]
@@ -610,6 +619,8 @@ class Payment(models.Model):
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
     )
     approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-approved_at"]
@@ -662,6 +673,9 @@ class HomeVisit(models.Model):
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
 
     objects = HomeVisitQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+    # The labels its history shows for the codes in needs (config.history).
+    HISTORY_VALUE_LABELS = {"needs": Need.choices}
 
     class Meta:
         ordering = ["-visited_on"]
@@ -818,7 +832,7 @@ class TransferRequest(models.Model):
     decision_note = models.TextField(_("decision note"), blank=True)
 
     objects = TransferRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-requested_at"]

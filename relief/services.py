@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from config.history import record_bulk_created
 from relief.models import (
     Application,
     ApplicationStatus,
@@ -505,6 +506,9 @@ def generate_batch(*, programme, period, user):
             )
         )
     BatchLine.objects.bulk_create(lines)
+    # The roster as generated is what a later exclusion or changed amount is compared with;
+    # each line's first version also says who generated it and from where.
+    record_bulk_created(batch.lines.all(), user=user)
     _refresh_totals(batch)
     return batch
 
@@ -556,6 +560,8 @@ def approve_batch(*, batch, user):
                 )
                 for line in lines
             )
+            # Each payment's first version says who approved it and from where.
+            record_bulk_created(batch.payments.all(), user=user, date=now)
             batch.status = BatchStatus.APPROVED
             batch.approved_by = user
             batch.approved_at = now

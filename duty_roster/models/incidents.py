@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from duty_roster.models.base import BOUNDED, submission_token_field
 from duty_roster.validators import MAX_CASUALTIES, service_years_q
 from institutions.models import Institution, Township
@@ -84,7 +85,7 @@ class Incident(models.Model):
     submission_token = submission_token_field()
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from duty_roster.models.base import BOUNDED, RequestStatus, submission_token_field
 from duty_roster.models.shifts import Shift
 from duty_roster.validators import service_years_q
@@ -156,7 +157,7 @@ class LeaveReport(models.Model):
     submission_token = submission_token_field()
 
     objects = LeaveReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-starts_at"]

@@ -4,7 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from duty_roster.models.base import BOUNDED
 from duty_roster.validators import FIRST_DAY, LAST_DAY
 from institutions.models import Institution, PhoneField, Role, Township
@@ -75,6 +77,7 @@ class DutyPost(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = DutyPostQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["kind", "name"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.history import ClientAddressRecord
 from duty_roster.models.base import BOUNDED, RequestStatus, submission_token_field
 from duty_roster.models.posts import DutyPost, at_a_glance_q, visible_posts_q
 from duty_roster.validators import service_years_q
@@ -103,7 +104,7 @@ class Shift(models.Model):
     submission_token = submission_token_field()
 
     objects = ShiftQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["post", "starts_at"]
@@ -376,6 +377,7 @@ class SwapRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SwapRequestQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
 
     class Meta:
         ordering = ["-created_at"]

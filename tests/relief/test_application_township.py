@@ -191,7 +191,10 @@ def test_a_clerks_applications_list_runs_the_same_queries_however_many(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_fills_the_township_from_the_person():
+def test_the_migration_fills_the_township_from_the_person(settings):
+    # Rows made with today's models in an older schema, whose history tables lack what
+    # they have grown since (the client address, the histories added later): no history.
+    settings.SIMPLE_HISTORY_ENABLED = False
     before = [("relief", "0008_batch_period_index")]
     executor = MigrationExecutor(connection)
     final = executor.loader.graph.leaf_nodes("relief")

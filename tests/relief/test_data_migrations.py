@@ -73,7 +73,10 @@ def test_a_full_width_payment_month_is_normalised_unless_it_pays_twice(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_application_reviewed_by_its_filer_goes_back_to_township_review():
+def test_an_application_reviewed_by_its_filer_goes_back_to_township_review(settings):
+    # Rows made with today's models in an older schema, whose history tables lack what
+    # they have grown since (the client address, the histories added later): no history.
+    settings.SIMPLE_HISTORY_ENABLED = False
     before = [("relief", "0002_id_number_conflicts_transfers_and_two_person_rules")]
     executor = MigrationExecutor(connection)
     final = executor.loader.graph.leaf_nodes("relief")
