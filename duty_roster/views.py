@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors, search_text
+from config.history import Source, recent_changes
 from config.paging import CappedPaginator
 from duty_roster import periods, services
 from duty_roster.exports import listed_incidents, listed_leave
@@ -256,6 +257,7 @@ def roster(request, pk, shift_form=None, generate_form=None):
             user=request.user, post=post, initial={"first_day": first}, search=_search(request)
         ),
         "who": _search(request),
+        "history": recent_changes(request.user, Source(post.history.all())),
     }
     return render(request, "duty_roster/roster.html", context)
 
@@ -355,8 +357,23 @@ def shift_detail(request, pk, forms=None):
             f"{action}_form": forms.get(action) or _shift_form(action, request, shift)
             for action in SHIFT_FORM_ACTIONS
         },
+        "history": _shift_history(request.user, shift),
     }
     return render(request, "duty_roster/shift.html", context)
+
+
+def _shift_history(user, shift):
+    """The shift's changes and its swap requests'."""
+    return recent_changes(
+        user,
+        Source(shift.history.all()),
+        Source(
+            SwapRequest.history.filter(shift_id=shift.pk).select_related(
+                "requested_by", "replacement"
+            ),
+            describe=lambda row: f"{row.requested_by} → {row.replacement}",
+        ),
+    )
 
 
 @login_required
@@ -498,6 +515,7 @@ def incident_detail(request, pk, report_form=None):
             "report_form": report_form or IncidentReportForm(),
             "phone_minutes": incident_phone_report_minutes(),
             "written_minutes": incident_written_report_minutes(),
+            "history": recent_changes(request.user, Source(incident.history.all())),
         },
     )
 

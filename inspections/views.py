@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.forms import add_service_errors, search_text
+from config.history import Source, recent_changes
 from config.paging import CappedPaginator
 from config.uploads import image_response
 from inspections import services
@@ -293,7 +294,28 @@ def result(request, pk):
     return render(
         request,
         "inspections/result.html",
-        {"inspection": inspection, "sections": sections, "failed": failed},
+        {
+            "inspection": inspection,
+            "sections": sections,
+            "failed": failed,
+            "history": _inspection_history(request.user, inspection),
+        },
+    )
+
+
+def _inspection_history(user, inspection):
+    """The inspection's changes and its answers' (each named by its question)."""
+    return recent_changes(
+        user,
+        Source(inspection.history.all()),
+        Source(
+            Answer.history.filter(inspection_id=inspection.pk).select_related("item"),
+            describe=lambda row: row.item.text,
+            # An answer's code (pass, yes) as the result page says it (合格, 是).
+            show_value=lambda row, name, value: (
+                row.item.display_value(value) if name == "value" else value
+            ),
+        ),
     )
 
 
@@ -421,8 +443,25 @@ def hazard_detail(request, pk, forms=None):
         "assign_form": forms.get("assign-supervisor")
         or AssignSupervisorForm(initial={"officer": hazard.supervised_by_id}),
         "today": timezone.localdate(),
+        "history": _hazard_history(user, hazard),
     }
     return render(request, "inspections/hazard_detail.html", context)
+
+
+def _hazard_history(user, hazard):
+    """The hazard's changes, its photos' and its extension requests'."""
+    return recent_changes(
+        user,
+        Source(hazard.history.all()),
+        Source(
+            HazardPhoto.history.filter(hazard_id=hazard.pk),
+            describe=lambda row: row.get_stage_display(),
+        ),
+        Source(
+            DeadlineExtension.history.filter(hazard_id=hazard.pk),
+            describe=lambda row: f"{row.requested_deadline:%Y-%m-%d}",
+        ),
+    )
 
 
 HAZARD_ACTIONS = {
@@ -529,7 +568,12 @@ def campaign_edit(request, pk=None):
         else:
             messages.success(request, _("Campaign saved."))
         return redirect("inspections:campaigns")
-    return render(request, "inspections/campaign_form.html", {"form": form, "campaign": campaign})
+    history = campaign and recent_changes(request.user, Source(campaign.history.all()))
+    return render(
+        request,
+        "inspections/campaign_form.html",
+        {"form": form, "campaign": campaign, "history": history},
+    )
 
 
 @login_required

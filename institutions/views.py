@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from config.counts import CachedCountPaginator, cached_figure
+from config.history import Source, recent_changes
 from institutions.filters import InstitutionFilter
 from institutions.forms import InstitutionForm, institution_form_class_for
 from institutions.models import Institution, Township
@@ -39,7 +40,11 @@ def institution_detail(request, pk):
     return render(
         request,
         "institutions/detail.html",
-        {"institution": institution, "staff": institution.staff.filter(is_active=True)},
+        {
+            "institution": institution,
+            "staff": institution.staff.filter(is_active=True),
+            "history": recent_changes(request.user, Source(institution.history.all())),
+        },
     )
 
 

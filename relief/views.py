@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors
+from config.history import Source, recent_changes
 from exports.services import start_export
 from relief import services
 from relief.forms import (
@@ -37,7 +38,10 @@ from relief.models import (
     BatchLine,
     DisbursementBatch,
     HomeVisit,
+    Household,
+    Payment,
     Person,
+    PersonCategory,
     RegistrationConflict,
     TransferRequest,
     TransferStatus,
@@ -247,8 +251,43 @@ def person_detail(request, pk, forms=None):
         "application_form": forms.get("application") or ApplicationForm(),
         "visit_form": forms.get("visit") or VisitForm(user=user, person=person),
         "may_file": user.is_township_staff and user.township_id == person.township_id,
+        "history": _person_history(user, person),
     }
     return render(request, "relief/person.html", context)
+
+
+def _person_history(user, person):
+    """The person's changes and those of what the page shows of them: household,
+    categories, visits, payments and applications."""
+    household = []
+    if person.household_id:
+        household = [
+            Source(
+                Household.history.filter(id=person.household_id),
+                describe=lambda row: row.address,
+            )
+        ]
+    return recent_changes(
+        user,
+        Source(person.history.all()),
+        *household,
+        Source(
+            PersonCategory.history.filter(person_id=person.pk),
+            describe=lambda row: row.get_category_display(),
+        ),
+        Source(
+            HomeVisit.history.filter(person_id=person.pk),
+            describe=lambda row: f"{row.visited_on:%Y-%m-%d}",
+        ),
+        Source(
+            Payment.history.filter(person_id=person.pk).select_related("programme"),
+            describe=lambda row: f"{row.programme} {row.period}",
+        ),
+        Source(
+            Application.history.filter(person_id=person.pk).select_related("programme"),
+            describe=lambda row: str(row.programme),
+        ),
+    )
 
 
 @login_required
@@ -424,7 +463,27 @@ def batch(request, pk):
             "page": page,
             "exclude_form": ExcludeForm(),
             "paid_form": PaidForm(),
+            "history": _batch_history(request.user, batch),
         },
+    )
+
+
+def _batch_history(user, batch):
+    """The batch's changes and its lines' and payments' after they were made: their
+    making is the roster the page lists (thousands of lines), the changes are few."""
+    return recent_changes(
+        user,
+        Source(batch.history.all()),
+        Source(
+            BatchLine.history.filter(batch_id=batch.pk),
+            describe=lambda row: row.person_name,
+            changes_only=True,
+        ),
+        Source(
+            Payment.history.filter(batch_id=batch.pk).select_related("person"),
+            describe=lambda row: str(row.person),
+            changes_only=True,
+        ),
     )
 
 

@@ -142,9 +142,10 @@ def test_roster_page_runs_the_same_queries_however_many_shifts(
     client = client_for(officer)
     # Request savepoints, session, user; the post; shifts and their attendance; coverage;
     # the people of the two roster forms a bureau officer sees (one query a form, shared
-    # by its two pickers, township and institution joined for the labels); the
-    # idle-timeout session save.
-    with django_assert_num_queries(13):
+    # by its two pickers, township and institution joined for the labels); the post's
+    # latest versions for its change history (config.history); the idle-timeout session
+    # save.
+    with django_assert_num_queries(14):
         client.get(reverse("duty_roster:roster", args=[post.pk]), {"from": "2027-02-10"})
 
 

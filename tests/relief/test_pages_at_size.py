@@ -187,8 +187,10 @@ def test_a_batch_page_shows_a_page_of_its_roster_in_the_same_queries(
         )
     batch = services.generate_batch(programme=programme, period="2027-01", user=officer)
     client = client_for(officer)
-    # savepoints, session, user, menu, batch, count, lines, session save and its savepoints
-    with django_assert_num_queries(10):
+    # savepoints, session, user, menu, batch, count, lines, the change history's latest
+    # versions of the batch, of its lines and of its payments (config.history), session
+    # save and its savepoints
+    with django_assert_num_queries(13):
         response = client.get(batch.get_absolute_url())
     lines = list(response.context["lines"])
     assert len(lines) == min(people, BATCH_PAGE_SIZE)
