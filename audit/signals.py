@@ -1,5 +1,6 @@
 """What the log hears without anyone calling it: sign-ins, lockouts and unlocks, permission
-changes and exports, from Django's, axes', accounts' and the models' signals.
+changes, authenticators removed and exports, from Django's, axes', accounts' and the
+models' signals.
 
 Who changed a permission is the signed-in user of the request under way, which
 simple_history's middleware (HistoryRequestMiddleware) keeps at hand; changes made
@@ -11,7 +12,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from simple_history.models import HistoricalRecords
 
 from accounts.signals import lockout_released
@@ -176,6 +177,19 @@ def _relation_of(through, instance):
     return through._meta.model_name
 
 
+def after_authenticator_deleted(sender, instance, **kwargs):
+    # A lost phone: the security administrator removes the user's authenticator.
+    request, actor = _actor_and_request()
+    record(
+        Event.TWO_FACTOR_RESET,
+        request=request,
+        user=actor,
+        obj=ObjectRef(instance.user._meta.label_lower, instance.user_id, str(instance.user)),
+        device=instance.name,
+        confirmed=instance.confirmed,
+    )
+
+
 # --- Exports -----------------------------------------------------------------------
 
 
@@ -208,5 +222,10 @@ def connect():
     pre_delete.connect(before_user_deleted, sender=User, dispatch_uid="audit.user_pre_delete")
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(on_m2m_changed, sender=through, dispatch_uid=f"audit.m2m.{through}")
+    post_delete.connect(
+        after_authenticator_deleted,
+        sender="otp_totp.TOTPDevice",
+        dispatch_uid="audit.authenticator_deleted",
+    )
     # By label: the exports app is not imported here, only its model's signal heard.
     post_save.connect(after_export_created, sender="exports.ExportJob", dispatch_uid="audit.export")

@@ -184,3 +184,19 @@ def test_lifting_a_lockout_is_recorded_with_who_lifted_it(
     assert (unlock.user, unlock.client_address) == (security_admin, "10.5.5.5")
     assert (unlock.object_type, unlock.object_id) == ("lockout", "clerk")
     assert unlock.detail == {"ip_address": "10.9.8.7"}
+
+
+def test_removing_someones_authenticator_is_recorded(client_for, security_admin, officer):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=officer, name="手机", confirmed=True)
+    response = client_for(security_admin).post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]),
+        {"post": "yes"},
+        REMOTE_ADDR="10.6.6.6",
+    )
+    assert response.status_code == 302
+    (reset,) = events(audit.Event.TWO_FACTOR_RESET)
+    assert (reset.user, reset.client_address) == (security_admin, "10.6.6.6")
+    assert (reset.object_type, reset.object_id) == ("institutions.user", str(officer.pk))
+    assert reset.detail == {"device": "手机", "confirmed": True}
