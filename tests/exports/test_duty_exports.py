@@ -16,6 +16,7 @@ from exports import services as export_services
 from exports.models import ExportJob, JobStatus
 from tests.duty_roster.factories import DutyPostFactory, ShiftFactory, at
 from tests.exports.conftest import (
+    AUDIT_RECORD_QUERIES,
     FORMULA_LIKE,
     data_rows,
     formula_cells,
@@ -301,8 +302,9 @@ def test_between_festivals_the_period_is_the_next_fortnight(db):
 
 
 # Request savepoints (4), session, user; the count, the job's insert and the session's
-# save; the job running; then what each export reads (below); the job done.
-ROUND_TRIP = 11
+# save; the job running; then what each export reads (below); the job done; and the
+# export's record in the audit log.
+ROUND_TRIP = 11 + AUDIT_RECORD_QUERIES
 
 
 def add_wall_shifts(township, count, leader):
