@@ -50,6 +50,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.AUDIT_ADMIN: [
         "audit.view_auditevent",
+        "audit.view_auditarchive",
     ],
 }
 

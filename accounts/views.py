@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+import audit
 from accounts import two_factor as two_factor_rules
 from accounts.forms import PasswordChangeForm, TokenForm, UnlockForm
 from accounts.lockouts import current_lockouts, unlock
@@ -18,6 +19,11 @@ may_unlock = permission_required("axes.delete_accessattempt", raise_exception=Tr
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(audit.Event.PASSWORD_CHANGE, request=self.request, obj=self.request.user)
+        return response
 
 
 @login_required
@@ -67,10 +73,14 @@ def two_factor(request):
                 % {"seconds": wait},
             )
         elif two_factor_rules.verify(request, device, form.cleaned_data["token"]):
+            audit.record(audit.Event.TWO_FACTOR_PASSED, request=request, set_up=setting_up)
             if setting_up:
                 messages.success(request, gettext("Your authenticator is set up."))
             return redirect(_next_page(request))
         else:
+            audit.record(
+                audit.Event.TWO_FACTOR_FAILED, request=request, outcome=audit.Outcome.FAILURE
+            )
             form.add_error(
                 "token",
                 gettext("That code is not right: type the six digits your app shows now."),

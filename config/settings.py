@@ -299,6 +299,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+# Who gets mail_admins: server errors and a broken audit chain ("Name <a@b>,Name <c@d>").
+ADMINS = [
+    tuple(part.strip().rstrip(">").split("<", 1)) if "<" in part else ("", part.strip())
+    for part in env.list("ADMINS", default=[])
+]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ----------------------------------------------------------------
@@ -318,6 +323,8 @@ CELERY_LONG_TASKS = [
     "notifications.scan_routine",
     "notifications.digest",
     "inspections.fan_out_campaigns",
+    "audit.verify_chain",
+    "audit.archive",
 ]
 CELERY_TASK_ANNOTATIONS = {
     # A worker child that dies (SIGKILL, out of memory) has its task sent again after

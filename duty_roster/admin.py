@@ -17,7 +17,7 @@ from duty_roster.models import (
 
 
 @admin.register(DutyPost)
-class DutyPostAdmin(admin.ModelAdmin):
+class DutyPostAdmin(HistoryAdmin):
     list_display = ["name", "kind", "township", "institution", "phone", "is_active"]
     list_filter = ["kind", "is_active", "township"]
     search_fields = ["name"]
@@ -89,7 +89,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SwapRequest)
-class SwapRequestAdmin(admin.ModelAdmin):
+class SwapRequestAdmin(HistoryAdmin):
     list_display = ["shift", "requested_by", "replacement", "status", "decided_by"]
     list_filter = ["status"]
     raw_id_fields = ["shift", "requested_by", "replacement", "decided_by"]

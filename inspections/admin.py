@@ -109,7 +109,7 @@ class SectionAdmin(FrozenWhenUsedMixin, admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(HistoryAdmin):
     list_display = [
         "name",
         "template",
@@ -206,7 +206,7 @@ class HazardAdmin(HistoryAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(HistoryAdmin):
     list_display = ["hazard", "requested_deadline", "requested_by", "status", "decided_by"]
     list_filter = ["status"]
     raw_id_fields = ["hazard", "requested_by", "decided_by"]

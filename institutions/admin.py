@@ -6,6 +6,7 @@ from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+import audit
 from accounts import services as accounts
 from config.history_admin import HistoryAdmin
 from institutions.models import BUSINESS_ROLES, Institution, Township, User
@@ -218,7 +219,15 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         if not self._may_reset_passwords(request):
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the reset was saved
+            audit.record(
+                audit.Event.PASSWORD_CHANGE,
+                request=request,
+                obj=self.get_object(request, id),
+                reset=True,
+            )
+        return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version of an account would bring back its old role, active flag and

@@ -51,13 +51,13 @@ class PersonAdmin(HistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(HistoryAdmin):
     list_display = ["village", "address", "township", "monthly_income"]
     list_filter = ["township"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -118,7 +118,7 @@ class DisbursementBatchAdmin(HistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(HistoryAdmin):
     list_display = ["person", "programme", "period", "amount", "approved_at"]
     list_filter = ["programme"]
     raw_id_fields = ["person", "batch", "application"]
@@ -128,7 +128,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(admin.ModelAdmin):
+class HomeVisitAdmin(HistoryAdmin):
     list_display = ["person", "visited_on", "visitor", "follow_up_done"]
     raw_id_fields = ["person", "visitor", "follow_up_owner"]
 

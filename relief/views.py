@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+import audit
 from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors
 from config.history import Source, recent_changes
@@ -203,6 +204,8 @@ def person_edit(request, pk):
             return redirect(person)
     context = _person_form_context(form, error)
     context["person"] = person
+    # The form shows the full number.
+    audit.record(audit.Event.FULL_ID_SHOWN, request=request, obj=person, page="edit")
     return render(request, "relief/person_form.html", context)
 
 
@@ -253,6 +256,9 @@ def person_detail(request, pk, forms=None):
         "may_file": user.is_township_staff and user.township_id == person.township_id,
         "history": _person_history(user, person),
     }
+    if context["id_number"] == person.id_number:
+        # PIPL: every display of a full ID number is in the audit log.
+        audit.record(audit.Event.FULL_ID_SHOWN, request=request, obj=person)
     return render(request, "relief/person.html", context)
 
 

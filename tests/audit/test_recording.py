@@ -67,7 +67,6 @@ def test_the_address_is_the_one_the_lockout_counts(settings, db):
 
 
 def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one(settings, db):
-    pytest.importorskip("ipware", reason="axes reads X-Forwarded-For through django-ipware")
     for name, value in PROXY_SETTINGS.items():
         setattr(settings, name, value)
     request = RequestFactory().get(

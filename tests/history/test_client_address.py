@@ -91,7 +91,6 @@ def test_a_forwarded_address_is_ignored_without_a_trusted_proxy(client_for, offi
 def test_behind_a_trusted_proxy_the_address_it_forwards_is_recorded(
     client_for, officer, township1, settings
 ):
-    pytest.importorskip("ipware", reason="axes reads X-Forwarded-For through django-ipware")
     # What settings.py sets for TRUSTED_PROXY_COUNT=1.
     settings.AXES_IPWARE_PROXY_COUNT = 1
     settings.AXES_IPWARE_PROXY_ORDER = "right-most"

@@ -255,7 +255,7 @@ ADMIN_SITE = {
 ADMIN_MODELS = {
     #                                    changelist            add
     # model                              adm  sys  sec  aud    adm  sys  sec  aud
-    "audit.auditarchive":              ("403  403  403  403", "403  403  403  403"),
+    "audit.auditarchive":              ("403  403  403  200", "403  403  403  403"),
     "audit.auditevent":                ("403  403  403  200", "403  403  403  403"),
     "auth.group":                      ("403  403  403  403", "403  403  403  403"),
     "axes.accessattempt":              ("403  403  200  403", "403  403  403  403"),
