@@ -85,7 +85,12 @@ def two_factor(request):
                 "token",
                 gettext("That code is not right: type the six digits your app shows now."),
             )
-    context = {"form": form, "setting_up": setting_up, "next": _next_page(request)}
+    context = {
+        "form": form,
+        "setting_up": setting_up,
+        "next": _next_page(request),
+        "second_factor_pending": True,
+    }
     if setting_up:
         context["qr_code"] = two_factor_rules.qr_code_data_uri(device)
         context["key"] = two_factor_rules.key_in_letters(device)

@@ -111,3 +111,10 @@ def test_garbage_codes_are_refused_beside_the_field_not_a_500(client, business_a
     for token in ("", "abc", "1" * 50, "12 34 5\\x00", "٣٣٣٣٣٣"):
         response = client.post(reverse("two_factor"), {"token": token})
         assert response.status_code == 200, token
+
+
+def test_the_code_page_has_no_menu_to_lead_elsewhere(client, business_admin):
+    sign_in(client, "bizadmin")
+    page = client.get(reverse("two_factor")).content.decode()
+    # No menu, and no badge that would poll a page sending it back here.
+    assert 'id="main-nav"' not in page and "notifications/badge" not in page

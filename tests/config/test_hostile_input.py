@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from institutions.models import User
+from tests.conftest import verify_second_factor
 
 # Thousands of requests: slow, so `make e2e` runs it (CI runs both).
 pytestmark = pytest.mark.e2e
@@ -268,6 +269,7 @@ ROLES = ["officer", "town1", "inst1", "admin"]
 @pytest.mark.parametrize("username", ["officer", "town1", "inst1"])
 def test_every_form_survives_hostile_values(demo_clients, client, username):
     client.force_login(demo_clients[username])
+    verify_second_factor(client, demo_clients[username])
     forms = distinct_forms(crawl(client))
     assert forms, "the crawl found no forms"
     failures = []
@@ -294,6 +296,7 @@ def test_every_form_survives_hostile_values(demo_clients, client, username):
 @pytest.mark.parametrize("username", ROLES)
 def test_every_form_survives_random_text(demo_clients, client, username):
     client.force_login(demo_clients[username])
+    verify_second_factor(client, demo_clients[username])
     forms = distinct_forms(crawl(client))
 
     @settings(

@@ -85,7 +85,7 @@ def login(browser, live_server, settings):
             # The administrators' second step, typed as from their phone's app.
             page.wait_for_url(re.compile(r"/accounts/two-factor/"))
             page.fill("input[name=token]", current_code(user))
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         page.base_url = live_server.url
         return page

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from config import cache as forgiving
+from config.celery import app
 from inspections import services
 from inspections.models import ExtensionStatus, Hazard, HazardStatus, Severity
 from notifications.models import Delivery, DeliveryState
@@ -34,6 +35,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def redis_server(tmp_path, settings):
     """The cache and the broker of this process, and of the worker started below."""
     server = RedisServer(tmp_path).start()
+    # Celery reads its configuration from the settings on first use: read it now, before
+    # the override below, or the broker it goes back to afterwards would be this server's.
+    assert app.conf.broker_url
     settings.CACHES = {
         "default": {
             "BACKEND": "config.cache.ForgivingRedisCache",
