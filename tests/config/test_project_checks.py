@@ -78,7 +78,9 @@ def test_production_is_https_only_unless_told_otherwise():
         env=production_environment(SECRET_KEY=key, SECURE_SSL_REDIRECT="false"),
     )
     assert off.stdout.split()[0] == "False", off.stderr
-    local = run_manage("shell", "--no-imports", "-c", show, env=production_environment(LOCAL_RUN="true"))
+    local = run_manage(
+        "shell", "--no-imports", "-c", show, env=production_environment(LOCAL_RUN="true")
+    )
     assert local.stdout.split() == ["False", "False", "False", "0"], local.stderr
 
 
