@@ -30,13 +30,20 @@ def broker_at(url):
         app._pool = None
         app.amqp._producer_pool = None
 
-    before = app.conf.broker_url
+    # Celery's conf reads Django's settings live under its own changes: put back the
+    # change layer as it was (setting the value read on the way in would pin it for good,
+    # whatever a test's settings override held then).
+    changes = app.conf.changes
+    had, before = "broker_url" in changes, changes.get("broker_url")
     app.conf.broker_url = url
     drop_pools()
     try:
         yield
     finally:
-        app.conf.broker_url = before
+        if had:
+            changes["broker_url"] = before
+        else:
+            changes.pop("broker_url", None)
         drop_pools()
 
 
