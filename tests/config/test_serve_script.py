@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.processes import descendants
+
 pytestmark = pytest.mark.e2e
 
 
@@ -19,24 +21,6 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _descendants(pid):
-    """Every process below pid, read from /proc."""
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _alive(pid):
@@ -107,7 +91,7 @@ def served(tmp_path):
     finally:
         # The children run in process groups of their own: stop them through the
         # script, and kill whatever is left so no test leaves a worker behind.
-        below = _descendants(process.pid)
+        below = descendants(process.pid)
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -136,7 +120,7 @@ CTRL_C = pytest.param(
 @pytest.mark.parametrize("sent", [CTRL_C, pytest.param(signal.SIGTERM, id="sigterm")])
 def test_one_signal_stops_web_worker_and_beat_once_and_cleanly(served, sent):
     process, _port, log = served
-    below = _descendants(process.pid)
+    below = descendants(process.pid)
     assert len(below) >= 4  # worker + its pool, beat, runserver's reloader + its child
 
     # Ctrl-C in a terminal signals the foreground process group: the script's own.

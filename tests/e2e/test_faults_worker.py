@@ -31,28 +31,11 @@ from imports.tasks import import_rows
 from institutions.models import Institution
 from tests.factories import TownshipStaffFactory
 from tests.imports.helpers import credit_code, headers, institution_row, workbook_bytes
+from tests.processes import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROWS = 40
-
-
-def descendants(pid):
-    """Every process below pid, read from /proc."""
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def wait_for(condition, timeout=60, every=0.2):
