@@ -58,7 +58,7 @@ check: install
 # (needs GNU gettext; the compiled .mo files are committed).
 # Each app keeps its own catalogue in <app>/locale; config/ and templates/ use locale/.
 APPS := institutions inspections duty_roster relief notifications daily_reports dashboards \
-	exports imports accounts audit
+	exports imports accounts audit preparedness epidemic accountability
 i18n: install
 	$(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete \
 		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' $(foreach app,$(APPS),--ignore '$(app)/*')

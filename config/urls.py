@@ -23,6 +23,9 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
     path("audit/", include("audit.urls")),
+    path("preparedness/", include("preparedness.urls")),
+    path("epidemic/", include("epidemic.urls")),
+    path("accountability/", include("accountability.urls")),
     path("admin/", admin.site.urls),
 ]
 

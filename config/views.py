@@ -63,7 +63,15 @@ def home(request):
 
 
 # Apps that put their own work on the home page through `<app>.home.panels(user)`.
-HOME_PANEL_APPS = ["inspections", "duty_roster", "relief", "daily_reports"]
+HOME_PANEL_APPS = [
+    "inspections",
+    "duty_roster",
+    "relief",
+    "daily_reports",
+    "preparedness",
+    "epidemic",
+    "accountability",
+]
 
 
 def home_panels(user):

@@ -2,6 +2,8 @@
 township1 / institution1, in the state its pages need; and a user for every role."""
 
 import datetime
+import importlib
+import pkgutil
 import types
 
 import pytest
@@ -32,6 +34,19 @@ from tests.relief.factories import (
 
 # The columns of the matrix, in the table's order.
 ROLES = ("anon", "inst1", "town1", "town2", "officer", "admin", "sysadmin", "secadmin", "auditor")
+
+
+def extra_tables():
+    """The areas that keep their rows and objects in tests/security/extra_<area>.py: each
+    has URLS (and may have ADMIN_MODELS), rows in test_url_matrix.py's format, and
+    `populate(w, users, outside)`, which adds its objects to the world (all of township1 /
+    institution1) and appends to `outside` the words of them no other township may see."""
+    package = importlib.import_module("tests.security")
+    return [
+        importlib.import_module(f"tests.security.{module.name}")
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name.startswith("extra_")
+    ]
 
 
 @pytest.fixture(autouse=True)
@@ -219,6 +234,8 @@ def world(role_users, township1, township2, institution1, institution2):
         w.visit.findings,
         w.leave.destination,
     ]
+    for extra in extra_tables():
+        extra.populate(w, role_users, outside)
     w.canaries = {
         "town1": [held.name, held.id_number, township2.name],
         "town2": outside,

@@ -57,33 +57,14 @@ from openpyxl import load_workbook
 from config.xlsx import XLSX_CONTENT_TYPE
 from tests.config.test_templates_csp import INLINE
 from tests.conftest import verify_second_factor
-from tests.security.conftest import ROLES
+from tests.security.conftest import ROLES, extra_tables
+from tests.security.table import NONE, K
 
 STAFF_ROLES = ("admin", "sysadmin", "secadmin", "auditor")
 ADMIN_STYLE_CHECKS = {"a style attribute", "a <style> element"}  # allowed under /admin/
 IMPORT_TOKEN = uuid.UUID("00000000-0000-4000-8000-000000000000")  # an upload no one made
 
 
-class K:
-    """How to build a pattern's kwargs from the world: "@name" is an object's pk (or, for a
-    string, the value itself), anything else is literal; `query` is added as ?query."""
-
-    def __init__(self, query=None, path=None, **kwargs):
-        self.query = query or {}
-        self.path = path  # for a pattern with no name, which reverse() cannot build
-        self.kwargs = kwargs
-
-    def build(self, world):
-        built = {}
-        for name, value in self.kwargs.items():
-            if isinstance(value, str) and value.startswith("@"):
-                value = getattr(world, value[1:])
-                value = getattr(value, "pk", value)
-            built[name] = value
-        return built
-
-
-NONE = K()
 PICKER_QUERY = {"field": "institutions", "q": "敬老院"}  # the campaign form's picker
 TYPED_QUERY = {"institution_name": "敬老院"}  # the ledger's institution picker
 ON_SITE = K(content_type_id="@institution_type", object_id="@institution1")
@@ -300,6 +281,12 @@ ADMIN_MODELS = {
     "relief.visitrule":                ("403  403  403  403", "403  403  403  403"),
 }
 # fmt: on
+
+
+# Tables of the areas that keep their rows beside their world (tests/security/extra_*.py).
+for _extra in extra_tables():
+    URLS.update(_extra.URLS)
+    ADMIN_MODELS.update(getattr(_extra, "ADMIN_MODELS", {}))
 
 
 def _walk(resolver, prefix="", namespace=None):

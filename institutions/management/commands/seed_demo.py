@@ -7,7 +7,16 @@ from django.db import transaction
 
 DEFAULT_DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo credential
 # Each app may offer demo.seed(password=..., stdout=...); they run in this order.
-DEMO_APPS = ["institutions", "inspections", "duty_roster", "relief", "daily_reports"]
+DEMO_APPS = [
+    "institutions",
+    "inspections",
+    "duty_roster",
+    "relief",
+    "daily_reports",
+    "preparedness",
+    "epidemic",
+    "accountability",
+]
 
 
 class Command(BaseCommand):
