@@ -15,7 +15,15 @@ from inspections.models import Category, HazardStatus, Severity
 from relief.models import ApplicationStatus
 
 # The league table's sort keys (?sort=, "-" for descending); anything else is "township".
-SORTS = ("township", "coverage", "overdue_rate", "days_to_close", "missed", "daily")
+SORTS = (
+    "township",
+    "coverage",
+    "overdue_rate",
+    "days_to_close",
+    "not_credible",
+    "missed",
+    "daily",
+)
 DEFAULT_SORT = "township"
 
 
@@ -57,8 +65,19 @@ def _behind_coverage(filters, township_id, state):
     )
 
 
+def _behind_not_credible(filters, township_id):
+    return _link(
+        "inspections:not_credible",
+        township=township_id,
+        kind=filters.kind,
+        date_from=filters.date_from.isoformat(),
+        date_to=filters.date_to.isoformat(),
+    )
+
+
 def league_table(user, filters, sort, descending, duty, daily):
     townships = queries.townships(user, filters)
+    not_credible = queries.not_credible_per_township(user, filters)
     reported = {row["township_id"]: row for row in daily["rows"]}
     coverage = queries.campaign_coverage(user, filters)
     open_hazards = queries.open_hazards_per_township(user, filters)
@@ -69,6 +88,7 @@ def league_table(user, filters, sort, descending, duty, daily):
         cov = coverage.get(pk, {"total": 0, "done": 0})
         haz = open_hazards.get(pk, {"unresolved": 0, "overdue": 0, "major": 0})
         closed = closing.get(pk, {"closed": 0, "avg_days": None})
+        flagged = not_credible.get(pk, {"items": 0, "institutions": 0})
         rows.append(
             {
                 "pk": pk,
@@ -84,6 +104,8 @@ def league_table(user, filters, sort, descending, duty, daily):
                 "days_to_close": None
                 if closed["avg_days"] is None
                 else round(closed["avg_days"], 1),
+                "not_credible": flagged["items"],
+                "not_credible_institutions": flagged["institutions"],
                 "missed": duty["missed_in_period"].get(pk, 0),
                 "daily": reported[pk]["percent"] if pk in reported else None,
                 "daily_missing": reported[pk]["missing"] if pk in reported else None,
@@ -93,6 +115,7 @@ def league_table(user, filters, sort, descending, duty, daily):
                     "inspections": _behind_coverage(filters, pk, ""),
                     "overdue": _ledger(filters, pk, overdue="true"),
                     "closed": _ledger(filters, pk, status=HazardStatus.CLOSED),
+                    "not_credible": _behind_not_credible(filters, pk),
                 },
             }
         )
@@ -115,6 +138,7 @@ def league_columns(request, sort, descending):
         "coverage": _("Coverage"),
         "overdue_rate": _("Overdue rate"),
         "days_to_close": _("Average days to close"),
+        "not_credible": _("Self-inspection not credible (自查不实)"),
         "missed": _("Absences (脱岗)"),
         "daily": _("Daily reports today"),
     }

@@ -22,6 +22,7 @@ from duty_roster.models import (
     PostKind,
     Shift,
 )
+from inspections.levels import not_credible_answers
 from inspections.models import (
     Hazard,
     HazardStatus,
@@ -148,6 +149,25 @@ def campaign_coverage(user, filters):
         return {row.pop("township_id"): row for row in rows}
 
     return _cached(INSPECTIONS, "campaign_coverage", user, filters, compute)
+
+
+def not_credible_per_township(user, filters):
+    """Items of the period's latest self-inspections that the latest township or
+    supervisory inspection failed (自查不实, inspections.levels), per township: one
+    grouped query whatever the number of institutions."""
+
+    def compute():
+        rows = (
+            not_credible_answers(inspections(user, filters), filters.date_from, filters.date_to)
+            .values(township_id=F("inspection__institution__township_id"))
+            .annotate(
+                items=Count("pk"), institutions=Count("inspection__institution_id", distinct=True)
+            )
+            .order_by()
+        )
+        return {row.pop("township_id"): row for row in rows}
+
+    return _cached(INSPECTIONS, "not_credible_per_township", user, filters, compute)
 
 
 # --- Hazards -----------------------------------------------------------------

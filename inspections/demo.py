@@ -2,7 +2,12 @@
 report for the county, and a few submitted inspections whose hazards are at every stage.
 羊册镇敬老院's festival sweep is left for town1 to fill in. Two hazards found by hand
 some days ago are long overdue and under the bureau's supervision (挂牌督办): one the
-officer supervises, one waiting for an officer."""
+officer supervises, one waiting for an officer.
+
+The three levels (自查 → 排查 → 督导检查) of the festival season: the institutions of the
+sweep's demo failures did their self-inspection with the same checklist the day before it
+was due, passing items the township then failed (自查不实); two of them also had the
+bureau's supervisory inspection. 羊册镇敬老院's self-inspection is left for inst1."""
 
 import datetime
 import io
@@ -28,9 +33,12 @@ from inspections.models import (
     Severity,
 )
 from inspections.seeding import seed_checklists
+from institutions.demo import DEMO_INSTITUTION
 from institutions.models import Institution, InstitutionKind, User
 
 FESTIVAL = "2027年春节元宵节消防安全排查"
+SELF_CHECK = "2027年春节元宵节消防安全自查"
+SUPERVISION = "2027年春节元宵节消防安全督导检查"
 EPIDEMIC = "养老机构疫情防控周报（冬春）"
 # Demo failures: (institution, item keys that fail)
 DEMO_FAILURES = {
@@ -51,6 +59,23 @@ OVERDUE_DEMO_HAZARDS = [
     ("羊册镇敬老院", Category.GAS, "厨房燃气泄漏报警器失灵，未与切断阀联动。", 12, 5, True),
     ("马谷田镇敬老院", Category.EVACUATION, "二楼疏散通道堆放被褥杂物，宽度不足。", 10, 4, False),
 ]
+
+
+# The three levels: what each institution's self-inspection failed itself (the other items
+# it passed), and what the bureau's supervisory inspection failed. With DEMO_FAILURES (the
+# township's sweep): 马谷田镇敬老院 passed two items the township failed and one the bureau
+# failed, 泰山庙镇敬老院 two (one failed by both), 泌阳县夕阳红老年公寓 three; 春水镇敬老院
+# failed its own item and is credible.
+SELF_CHECK_FAILURES = {
+    "马谷田镇敬老院": ["night-patrols"],
+    "泰山庙镇敬老院": [],
+    "泌阳县夕阳红老年公寓": [],
+    "春水镇敬老院": ["exit-signs-lighting"],
+}
+SUPERVISION_FAILURES = {
+    "马谷田镇敬老院": ["exits-unlocked"],
+    "泰山庙镇敬老院": ["no-sandwich-panels"],
+}
 
 
 def _photo(name):
@@ -210,6 +235,57 @@ def seed_supervision(today, officer):
             services.take_over_supervision(hazard=hazard, user=officer)
 
 
+def seed_levels(festival, today, officer, township_staff, institution_staff):
+    """The self-inspection and supervisory campaigns of the festival season, with the
+    same checklist as the sweep, and their inspections submitted as planned above."""
+    plans = (
+        (SELF_CHECK, Level.SELF, SELF_CHECK_FAILURES, today - datetime.timedelta(days=1)),
+        (SUPERVISION, Level.SUPERVISORY, SUPERVISION_FAILURES, today),
+    )
+    created = 0
+    for name, level, failures, due_on in plans:
+        campaign, _ = Campaign.objects.update_or_create(
+            name=name,
+            defaults={
+                "template": festival.template,
+                "level": level,
+                "starts_on": festival.starts_on,
+                "ends_on": festival.ends_on,
+                "due_on": due_on,
+                "recurrence": Recurrence.ONCE,
+            },
+        )
+        picked = list(Institution.objects.filter(name__in=failures))
+        if level == Level.SELF:
+            # inst1's institution fills its own in.
+            picked += list(Institution.objects.filter(name=DEMO_INSTITUTION))
+        campaign.institutions.set(picked)
+        created += fan_out_campaign(campaign, today=today)
+        for name_, failing in failures.items():
+            inspection = (
+                Inspection.objects.select_related("institution")
+                .filter(campaign=campaign, institution__name=name_)
+                .first()
+            )
+            if inspection is None or inspection.is_submitted:
+                continue
+            if level == Level.SUPERVISORY:
+                user = officer
+            else:
+                user = institution_staff.get(
+                    inspection.institution_id,
+                    township_staff.get(inspection.institution.township_id, officer),
+                )
+            _answer_all(inspection, failing, user)
+            services.submit_inspection(
+                inspection=inspection,
+                user=user,
+                inspector_name=user.display_name,
+                person_present="机构安全负责人",
+            )
+    return created
+
+
 def seed(*, password, stdout):
     today = timezone.localdate()
     seed_checklists()
@@ -221,6 +297,10 @@ def seed(*, password, stdout):
     if Institution.objects.filter(name__in=DEMO_FAILURES).count() == len(DEMO_FAILURES):
         hazards = seed_submitted_inspections(festival, officer, township_staff)
         move_hazards_along(hazards, officer, township_staff)
+        institution_staff = {
+            u.institution_id: u for u in User.objects.filter(role="institution_staff")
+        }
+        created += seed_levels(festival, today, officer, township_staff, institution_staff)
     seed_supervision(today, officer)
     stdout.write(
         f"inspections: {Inspection.objects.count()} inspections ({created} new), "

@@ -1,3 +1,4 @@
+import datetime
 import re
 import uuid
 
@@ -24,6 +25,7 @@ from inspections.validators import (
     plain_number,
     strip_control_characters,
     validate_new_deadline,
+    validate_plausible_date,
 )
 from institutions.models import Institution, InstitutionKind, Role, Township, User
 
@@ -421,3 +423,85 @@ class AdHocInspectionForm(StyledFormMixin, forms.Form):
 
     def clean_template(self):
         return check_template_published(self.cleaned_data.get("template"))
+
+
+# --- The three levels compared ------------------------------------------------
+
+MAX_PERIOD_DAYS = 366
+
+
+class LevelsPeriodForm(StyledFormMixin, forms.Form):
+    """The period of the three levels compared (inspections.levels): both dates or one,
+    the default period filling in the other; a bad period is refused beside its field
+    and the default is shown instead."""
+
+    date_from = forms.DateField(
+        label=_("Period from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
+        error_messages={"invalid": _("Enter a date such as 2027-01-20.")},
+    )
+    date_to = forms.DateField(
+        label=_("Period to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
+        error_messages={"invalid": _("Enter a date such as 2027-01-20.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", _("The end of the period cannot be before its start."))
+            elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+                self.add_error("date_to", _("A period lasts at most a year."))
+        return cleaned
+
+    def period(self, default):
+        """(date_from, date_to): what was asked where valid, else `default`'s."""
+        start, end = default
+        if not self.is_bound or not self.is_valid():
+            return start, end
+        asked_from, asked_to = self.cleaned_data["date_from"], self.cleaned_data["date_to"]
+        if asked_from and asked_to:
+            return asked_from, asked_to
+        longest = datetime.timedelta(days=MAX_PERIOD_DAYS - 1)
+        if asked_from:
+            return asked_from, min(max(end, asked_from), asked_from + longest)
+        if asked_to:
+            return max(min(start, asked_to), asked_to - longest), asked_to
+        return start, end
+
+
+class NotCredibleFilterForm(LevelsPeriodForm):
+    """The institutions with self-inspection items found not credible: a county role
+    may narrow to a township (a clerk's is their own) and a kind."""
+
+    township = forms.ModelChoiceField(
+        label=_("Township"),
+        queryset=Township.objects.none(),
+        required=False,
+        empty_label=_("Whole county"),
+        error_messages={"invalid_choice": _("Choose a township from the list.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Institution kind"),
+        choices=[("", _("All kinds")), *InstitutionKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose an institution kind from the list.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_county_wide:
+            self.fields["township"].queryset = Township.objects.visible_to(user).order_by("code")
+        else:
+            del self.fields["township"]
+
+    def chosen(self, name):
+        if not self.is_bound or name not in self.fields or self.errors.get(name):
+            return None
+        return self.cleaned_data.get(name) or None

@@ -30,6 +30,8 @@ urlpatterns = [
         views.decide_extension,
         name="decide_extension",
     ),
+    path("institutions/<int:institution_pk>/levels/", views.levels_compared, name="levels"),
+    path("levels/not-credible/", views.not_credible, name="not_credible"),
     path("institutions/<int:institution_pk>/raise/", views.raise_hazard, name="raise"),
     path("photos/answers/<int:pk>/", views.answer_photo, name="answer_photo"),
     path("photos/hazards/<int:pk>/", views.hazard_photo, name="hazard_photo"),

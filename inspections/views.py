@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +12,8 @@ from config.forms import add_service_errors, search_text
 from config.history import Source, recent_changes
 from config.paging import CappedPaginator
 from config.uploads import image_response
-from inspections import services
+from inspections import levels, services
+from inspections.campaign_history import campaign_history
 from inspections.campaigns import (
     campaign_progress,
     campaigns_visible_to,
@@ -27,6 +29,8 @@ from inspections.forms import (
     CampaignForm,
     DecideExtensionForm,
     ExtensionRequestForm,
+    LevelsPeriodForm,
+    NotCredibleFilterForm,
     RaiseHazardForm,
     RectificationForm,
     RejectForm,
@@ -299,6 +303,7 @@ def result(request, pk):
             "sections": sections,
             "failed": failed,
             "history": _inspection_history(request.user, inspection),
+            "levels_period": levels.period_around(inspection, timezone.localdate()),
         },
     )
 
@@ -568,7 +573,7 @@ def campaign_edit(request, pk=None):
         else:
             messages.success(request, _("Campaign saved."))
         return redirect("inspections:campaigns")
-    history = campaign and recent_changes(request.user, Source(campaign.history.all()))
+    history = campaign and campaign_history(request.user, campaign)
     return render(
         request,
         "inspections/campaign_form.html",
@@ -704,3 +709,75 @@ def hazard_photo(request, pk):
         HazardPhoto.objects.filter(hazard__in=Hazard.objects.visible_to(request.user)), pk=pk
     )
     return image_response(photo.image, download_name=f"hazard-{photo.pk}")
+
+
+# --- The three levels compared (自查 → 排查 → 督导检查) ------------------------------
+
+
+def _show_period(form, date_from, date_to):
+    """The date boxes show the period compared when none was asked for."""
+    if not form.is_bound:
+        form.initial = {"date_from": date_from, "date_to": date_to}
+
+
+@login_required
+def levels_compared(request, institution_pk):
+    """One institution's self-inspection, the township's inspection and the bureau's
+    supervisory inspection of a period, item by item (inspections.levels)."""
+    institution = get_object_or_404(
+        Institution.objects.visible_to(request.user).select_related("township"),
+        pk=institution_pk,
+    )
+    form = LevelsPeriodForm(request.GET or None)
+    date_from, date_to = form.period(levels.default_period(timezone.localdate()))
+    _show_period(form, date_from, date_to)
+    return render(
+        request,
+        "inspections/levels.html",
+        {
+            "institution": institution,
+            "form": form,
+            "comparison": levels.compare(institution, date_from, date_to),
+        },
+    )
+
+
+@login_required
+def not_credible(request):
+    """The institutions whose self-inspection passed items the township or the bureau
+    failed (自查不实) in a period, most such items first: the league table's drill-down."""
+    user = request.user
+    if not (user.is_county_wide or user.is_township_staff or user.is_institution_staff):
+        raise PermissionDenied
+    form = NotCredibleFilterForm(request.GET or None, user=user)
+    date_from, date_to = form.period(levels.default_period(timezone.localdate()))
+    _show_period(form, date_from, date_to)
+    inspections = Inspection.objects.visible_to(user)
+    township, kind = form.chosen("township"), form.chosen("kind")
+    if township is not None:
+        inspections = inspections.filter(institution__township=township)
+    if kind:
+        inspections = inspections.filter(institution__kind=kind)
+    rows = (
+        levels.not_credible_answers(inspections, date_from, date_to)
+        .values(
+            institution_id=F("inspection__institution_id"),
+            institution_name=F("inspection__institution__name"),
+            township_name=F("inspection__institution__township__name"),
+        )
+        .annotate(items=Count("pk"))
+        .order_by("-items", "institution_name", "institution_id")
+    )
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inspections/not_credible.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "period": {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
+        },
+    )
