@@ -34,8 +34,9 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: see README)"
 	@HOST=$(HOST) PORT=$(PORT) VENV=$(VENV) scripts/serve.sh
 
+# In parallel, one worker per core; a test file stays on one worker (module fixtures).
 test: install
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Slow tests with real processes (make run's supervisor, a Celery worker) and a real browser.
 e2e: install
