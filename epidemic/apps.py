@@ -8,3 +8,10 @@ class EpidemicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "epidemic"
     verbose_name = _("Epidemic care")
+
+    def ready(self):
+        from config.counts import invalidate_on_write
+        from epidemic.models import FollowUp, WeeklyReport
+
+        # The home panel's figures are recounted after a report or a follow-up is saved.
+        invalidate_on_write("epidemic", WeeklyReport, FollowUp)
