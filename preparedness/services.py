@@ -1,0 +1,62 @@
+"""Writes that span rows: a new plan version superseding the last, and a drill that
+raises a hazard from the problems it found."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inspections.services import raise_hazard
+from institutions.models import Institution
+from preparedness.models import Drill, Plan
+from preparedness.permissions import can_write
+
+
+@transaction.atomic
+def add_plan_version(*, institution, user, kind, **fields):
+    """Record a new version of `kind` of plan; the current one (if any) is superseded.
+
+    The institution's row is locked so two versions sent at once get numbers in turn.
+    """
+    if not can_write(user, institution):
+        raise PermissionDenied
+    Institution.objects.select_for_update().filter(pk=institution.pk).first()
+    earlier = Plan.objects.filter(institution=institution, kind=kind).order_by("-version").first()
+    if earlier is not None:
+        Plan.objects.filter(institution=institution, kind=kind, is_current=True).update(
+            is_current=False
+        )
+    plan = Plan(
+        institution=institution,
+        kind=kind,
+        version=(earlier.version + 1) if earlier else 1,
+        is_current=True,
+        created_by=user,
+        **fields,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def record_drill(*, institution, user, hazard=None, **fields):
+    """Record a drill; with `hazard` (category, severity, deadline), raise a hazard from its
+    problems through the inspections service, in the same transaction: no drill without
+    its hazard, no hazard without its drill."""
+    if not can_write(user, institution):
+        raise PermissionDenied
+    drill = Drill(institution=institution, recorded_by=user, **fields)
+    drill.full_clean()
+    with transaction.atomic():
+        if hazard is not None:
+            if not drill.problems:
+                raise ValidationError(
+                    {"problems": _("Describe the problems found to raise a hazard from them.")}
+                )
+            drill.hazard = raise_hazard(
+                institution=institution,
+                user=user,
+                description=drill.problems,
+                **hazard,
+            )
+        drill.save()
+    return drill

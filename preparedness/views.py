@@ -1,0 +1,501 @@
+"""Thin views: the institution through its scoped queryset, a form, a service or a save.
+
+Lists read a page of institutions and then the rows of that page in one query per kind of
+row, so their query count does not grow with the county.
+"""
+
+import datetime
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.forms import DATABASE_ID_RE, add_service_errors
+from config.paging import CappedPaginator
+from inspections.permissions import can_raise
+from institutions.models import Institution, Township
+from preparedness import services
+from preparedness.documents import document_response
+from preparedness.forms import DrillForm, PlanForm, ResponsibilityForm, SupplyForm
+from preparedness.models import (
+    Drill,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    Responsibility,
+    Supply,
+    SupplyKind,
+    drill_season_days,
+    flagged_supply,
+)
+from preparedness.permissions import can_write
+
+PAGE_SIZE = 25
+RECENT_DRILLS_ON_INSTITUTION = 10
+FIRST_YEAR = 2000
+
+
+# --- Shared pieces -------------------------------------------------------------
+
+
+def _institution(request, pk, *, write=False):
+    """An institution the user may see (404 otherwise), and may write to when asked."""
+    institution = get_object_or_404(
+        Institution.objects.visible_to(request.user).select_related("township"), pk=pk
+    )
+    if write and not can_write(request.user, institution):
+        raise PermissionDenied
+    return institution
+
+
+def _township_filter(request):
+    """The township chosen in ?township= among those the user sees, and the choices."""
+    townships = list(Township.objects.visible_to(request.user).only("pk", "name"))
+    raw = request.GET.get("township", "")
+    chosen = None
+    if DATABASE_ID_RE.match(raw):
+        chosen = next((t for t in townships if t.pk == int(raw)), None)
+    return chosen, townships
+
+
+def _institutions(request, township):
+    institutions = (
+        Institution.objects.visible_to(request.user)
+        .active()
+        .select_related("township")
+        .in_list_order(request.user)
+    )
+    if township is not None:
+        institutions = institutions.filter(township=township)
+    return institutions
+
+
+def _keep(**params):
+    """The query string the pager keeps (ending with & when not empty)."""
+    kept = {name: value for name, value in params.items() if value not in (None, "", False)}
+    return urlencode(kept) + "&" if kept else ""
+
+
+def _date_param(request, name, default):
+    try:
+        value = datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+    return value if FIRST_YEAR <= value.year <= timezone.localdate().year + 1 else default
+
+
+# --- Plans ---------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """Plans: institutions × kinds, each cell current, overdue for review, or missing."""
+    today = timezone.localdate()
+    township, townships = _township_filter(request)
+    gaps_only = request.GET.get("gaps") == "1"
+    institutions = _institutions(request, township)
+    if gaps_only:
+        in_order = Q(plans__is_current=True, plans__review_on__gte=today)
+        institutions = institutions.annotate(plans_in_order=Count("plans", filter=in_order)).filter(
+            plans_in_order__lt=len(PlanKind)
+        )
+    page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = defaultdict(dict)
+    for plan in Plan.objects.current().filter(institution__in=[i.pk for i in page]):
+        current[plan.institution_id][plan.kind] = plan
+    rows = [
+        {
+            "institution": institution,
+            "cells": [
+                _plan_cell(current[institution.pk].get(kind), today) for kind in PlanKind.values
+            ],
+        }
+        for institution in page
+    ]
+    return render(
+        request,
+        "preparedness/index.html",
+        {
+            "kinds": PlanKind.choices,
+            "rows": rows,
+            "page": page,
+            "totals": _plan_totals(request.user, township, today),
+            "township": township,
+            "townships": townships,
+            "gaps_only": gaps_only,
+            "keep": _keep(township=township and township.pk, gaps="1" if gaps_only else ""),
+        },
+    )
+
+
+def _plan_cell(plan, today):
+    return {"plan": plan, "status": plan.status(today) if plan else PlanStatus.MISSING}
+
+
+def _plan_totals(user, township, today):
+    """Per kind: institutions with a current plan in order, and with one overdue."""
+    plans = Plan.objects.visible_to(user).current().filter(institution__is_active=True)
+    if township is not None:
+        plans = plans.filter(institution__township=township)
+    counted = {
+        row["kind"]: row
+        for row in plans.values("kind").annotate(
+            in_order=Count("pk", filter=Q(review_on__gte=today)),
+            overdue=Count("pk", filter=Q(review_on__lt=today)),
+        )
+    }
+    return [
+        {
+            "label": label,
+            "in_order": counted.get(kind, {}).get("in_order", 0),
+            "overdue": counted.get(kind, {}).get("overdue", 0),
+        }
+        for kind, label in PlanKind.choices
+    ]
+
+
+@login_required
+def institution(request, pk):
+    """One institution's preparedness: its plans, supplies, recent drills, responsibility."""
+    place = _institution(request, pk)
+    today = timezone.localdate()
+    current = {plan.kind: plan for plan in place.plans.current()}
+    plans = [
+        {"kind": kind, "label": label, **_plan_cell(current.get(kind), today)}
+        for kind, label in PlanKind.choices
+    ]
+    supplies = list(place.supplies.active())
+    return render(
+        request,
+        "preparedness/institution.html",
+        {
+            "institution": place,
+            "plans": plans,
+            "supplies": [(supply, supply.flags(today)) for supply in supplies],
+            "drills": place.drills.all()[:RECENT_DRILLS_ON_INSTITUTION],
+            "responsibilities": place.responsibilities.filter(year__gte=today.year - 1),
+            "year": today.year,
+            "may_write": can_write(request.user, place),
+        },
+    )
+
+
+@login_required
+def plan_new(request, pk, kind):
+    if kind not in PlanKind.values:
+        raise Http404
+    place = _institution(request, pk, write=True)
+    current = place.plans.current().filter(kind=kind).first()
+    initial = {}
+    if current is not None:
+        initial = {
+            name: getattr(current, name)
+            for name in PlanForm.Meta.fields
+            if name not in ("document", "approved_on", "review_on")
+        }
+    elif kind == PlanKind.ONE_POLICY:
+        initial = {"designated_hospital": place.designated_hospital}
+    form = PlanForm(request.POST or None, request.FILES or None, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.add_plan_version(
+                institution=place, user=request.user, kind=kind, **form.plan_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Plan version %(version)d saved.") % {"version": plan.version}
+            )
+            return redirect(plan)
+    return render(
+        request,
+        "preparedness/plan_form.html",
+        {
+            "form": form,
+            "institution": place,
+            "kind_label": PlanKind(kind).label,
+            "current": current,
+        },
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(
+        Plan.objects.visible_to(request.user).select_related("institution", "created_by"), pk=pk
+    )
+    versions = Plan.objects.filter(institution=plan.institution_id, kind=plan.kind).only(
+        "pk", "version", "is_current", "approved_on", "review_on", "title"
+    )
+    return render(
+        request,
+        "preparedness/plan.html",
+        {
+            "plan": plan,
+            "status": plan.status() if plan.is_current else None,
+            "versions": versions,
+            "may_write": can_write(request.user, plan.institution),
+        },
+    )
+
+
+@login_required
+def plan_document(request, pk):
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).exclude(document=""), pk=pk)
+    return document_response(plan.document, download_name=f"plan-{plan.pk}")
+
+
+# --- Supplies ------------------------------------------------------------------
+
+
+@login_required
+def supplies(request):
+    """Totals by township and kind, and the flagged lines (or every line, ?all=1)."""
+    today = timezone.localdate()
+    township, townships = _township_filter(request)
+    show_all = request.GET.get("all") == "1"
+    kind = request.GET.get("kind", "")
+    lines = Supply.objects.visible_to(request.user).active().filter(institution__is_active=True)
+    if township is not None:
+        lines = lines.filter(institution__township=township)
+    totals = _supply_totals(lines, today)
+    if kind in SupplyKind.values:
+        lines = lines.filter(kind=kind)
+    if not show_all:
+        lines = lines.flagged(today)
+    lines = lines.select_related("institution__township").order_by(
+        "institution__township__code", "institution__name", "kind", "pk"
+    )
+    page = CappedPaginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "preparedness/supplies.html",
+        {
+            "page": page,
+            "rows": [(line, line.flags(today)) for line in page],
+            "totals": totals,
+            "kinds": SupplyKind.choices,
+            "kind": kind,
+            "township": township,
+            "townships": townships,
+            "show_all": show_all,
+            "keep": _keep(
+                township=township and township.pk, kind=kind, all="1" if show_all else ""
+            ),
+        },
+    )
+
+
+def _supply_totals(lines, today):
+    """[(township name, [quantity per kind], flagged lines)] in township order."""
+    sums = defaultdict(dict)
+    flagged = defaultdict(int)
+    names = {}
+    rows = (
+        lines.values("institution__township_id", "institution__township__name", "kind")
+        .annotate(total=Sum("quantity"), flagged_lines=Count("pk", filter=flagged_supply(today)))
+        .order_by("institution__township__code")
+    )
+    for row in rows:
+        township = row["institution__township_id"]
+        names[township] = row["institution__township__name"]
+        sums[township][row["kind"]] = row["total"]
+        flagged[township] += row["flagged_lines"]
+    return [
+        (names[t], [sums[t].get(kind, 0) for kind in SupplyKind.values], flagged[t]) for t in names
+    ]
+
+
+@login_required
+def supply_new(request, pk):
+    place = _institution(request, pk, write=True)
+    return _supply_form(request, place, Supply(institution=place))
+
+
+@login_required
+def supply_edit(request, pk):
+    supply = get_object_or_404(
+        Supply.objects.visible_to(request.user).select_related("institution__township"), pk=pk
+    )
+    if not can_write(request.user, supply.institution):
+        raise PermissionDenied
+    return _supply_form(request, supply.institution, supply)
+
+
+def _supply_form(request, place, supply):
+    form = SupplyForm(request.POST or None, instance=supply)
+    if request.method == "POST" and form.is_valid():
+        supply = form.save(commit=False)
+        supply.institution = place
+        supply.updated_by = request.user
+        supply.save()
+        messages.success(request, _("Supply saved."))
+        return redirect("preparedness:institution", pk=place.pk)
+    return render(
+        request,
+        "preparedness/supply_form.html",
+        {"form": form, "institution": place, "supply": supply},
+    )
+
+
+# --- Drills --------------------------------------------------------------------
+
+
+@login_required
+def drills(request):
+    township, townships = _township_filter(request)
+    lines = Drill.objects.visible_to(request.user).select_related("institution__township")
+    if township is not None:
+        lines = lines.filter(institution__township=township)
+    page = CappedPaginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "preparedness/drills.html",
+        {
+            "page": page,
+            "township": township,
+            "townships": townships,
+            "keep": _keep(township=township and township.pk),
+        },
+    )
+
+
+@login_required
+def not_drilled(request):
+    """Institutions with no drill since the season's start (?since=, default
+    PREPAREDNESS_DRILL_SEASON_DAYS days ago)."""
+    today = timezone.localdate()
+    since = _date_param(request, "since", today - datetime.timedelta(days=drill_season_days()))
+    township, townships = _township_filter(request)
+    drilled = Drill.objects.filter(institution=OuterRef("pk"), held_on__gte=since)
+    institutions = _institutions(request, township).filter(~Exists(drilled))
+    page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "preparedness/not_drilled.html",
+        {
+            "page": page,
+            "since": since,
+            "township": township,
+            "townships": townships,
+            "keep": _keep(township=township and township.pk, since=since.isoformat()),
+        },
+    )
+
+
+@login_required
+def drill_new(request, pk):
+    place = _institution(request, pk, write=True)
+    may_raise = can_raise(request.user, place)
+    form = DrillForm(request.POST or None, may_raise=may_raise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drill = services.record_drill(
+                institution=place, user=request.user, hazard=form.hazard(), **form.drill_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Drill recorded."))
+            return redirect(drill)
+    return render(request, "preparedness/drill_form.html", {"form": form, "institution": place})
+
+
+@login_required
+def drill_detail(request, pk):
+    drill = get_object_or_404(
+        Drill.objects.visible_to(request.user).select_related(
+            "institution__township", "recorded_by", "hazard"
+        ),
+        pk=pk,
+    )
+    return render(request, "preparedness/drill.html", {"drill": drill})
+
+
+# --- Responsibility --------------------------------------------------------------
+
+
+def _year(value):
+    today = timezone.localdate()
+    if not (FIRST_YEAR <= value <= today.year + 1):
+        raise Http404
+    return value
+
+
+@login_required
+def responsibility(request):
+    """For a year: each institution's officials and letter, or what it lacks (?lacking=1)."""
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else today.year
+    year = year if FIRST_YEAR <= year <= today.year + 1 else today.year
+    township, townships = _township_filter(request)
+    lacking_only = request.GET.get("lacking") == "1"
+    institutions = _institutions(request, township)
+    complete = Responsibility.objects.complete().filter(institution=OuterRef("pk"), year=year)
+    institutions = institutions.annotate(has_complete=Exists(complete))
+    if lacking_only:
+        institutions = institutions.filter(has_complete=False)
+    page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    records = {
+        record.institution_id: record
+        for record in Responsibility.objects.filter(institution__in=[i.pk for i in page], year=year)
+    }
+    return render(
+        request,
+        "preparedness/responsibility.html",
+        {
+            "rows": [(i, records.get(i.pk)) for i in page],
+            "page": page,
+            "year": year,
+            "years": list(range(today.year + 1, today.year - 4, -1)),
+            "township": township,
+            "townships": townships,
+            "lacking_only": lacking_only,
+            "keep": _keep(
+                township=township and township.pk, year=year, lacking="1" if lacking_only else ""
+            ),
+        },
+    )
+
+
+@login_required
+def responsibility_edit(request, pk, year):
+    place = _institution(request, pk, write=True)
+    year = _year(year)
+    record = Responsibility.objects.filter(institution=place, year=year).first()
+    if record is None:
+        record = Responsibility(
+            institution=place,
+            year=year,
+            institution_head=place.legal_representative,
+            institution_head_phone=place.legal_representative_phone,
+        )
+    form = ResponsibilityForm(request.POST or None, request.FILES or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.updated_by = request.user
+        record.save()
+        messages.success(request, _("Responsibility for %(year)d saved.") % {"year": year})
+        return redirect("preparedness:institution", pk=place.pk)
+    return render(
+        request,
+        "preparedness/responsibility_form.html",
+        {"form": form, "institution": place, "year": year, "record": record},
+    )
+
+
+@login_required
+def responsibility_letter(request, pk):
+    record = get_object_or_404(
+        Responsibility.objects.visible_to(request.user).exclude(letter=""), pk=pk
+    )
+    return document_response(record.letter, download_name=f"letter-{record.pk}")

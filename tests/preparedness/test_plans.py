@@ -1,0 +1,199 @@
+"""Plans (预案): versions, who may write them, the form's refusals, the matrix, the document."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from preparedness import services
+from preparedness.models import Plan, PlanKind, PlanStatus
+from tests.factories import InstitutionFactory
+from tests.preparedness.conftest import errors_of, html_upload, pdf_upload
+from tests.preparedness.factories import PlanFactory, stored_pdf
+
+TODAY = timezone.localdate
+
+
+def plan_data(**overrides):
+    today = TODAY()
+    data = {
+        "title": "消防应急疏散预案",
+        "owner": "王院长",
+        "owner_phone": "13900000001",
+        "approved_on": (today - datetime.timedelta(days=10)).isoformat(),
+        "review_on": (today + datetime.timedelta(days=355)).isoformat(),
+        "residents_unable_to_walk": "3",
+        "evacuation_assignments": "101房 张某 → 护理员李某",
+    }
+    data.update(overrides)
+    return data
+
+
+def new_plan_url(institution, kind="fire"):
+    return reverse("preparedness:plan_new", args=[institution.pk, kind])
+
+
+def test_a_new_version_supersedes_the_current_plan(institution1, town1):
+    fields = {k: v for k, v in plan_data().items() if k != "owner_phone"}
+    fields["approved_on"] = datetime.date.fromisoformat(fields["approved_on"])
+    fields["review_on"] = datetime.date.fromisoformat(fields["review_on"])
+    first = services.add_plan_version(
+        institution=institution1, user=town1, kind=PlanKind.FIRE, **fields
+    )
+    second = services.add_plan_version(
+        institution=institution1, user=town1, kind=PlanKind.FIRE, **fields
+    )
+    first.refresh_from_db()
+    assert (first.version, first.is_current) == (1, False)
+    assert (second.version, second.is_current) == (2, True)
+    assert list(Plan.objects.current()) == [second]
+
+
+def test_institution_staff_add_a_plan_with_its_document_for_their_own_institution(
+    client_for, inst1, institution1
+):
+    response = client_for(inst1).post(
+        new_plan_url(institution1), {**plan_data(), "document": pdf_upload()}
+    )
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert plan.institution == institution1 and plan.created_by == inst1
+    assert plan.document.name.endswith(".pdf") and "预案" not in plan.document.name
+
+
+@pytest.mark.parametrize("who", ["inst2", "town2", "sysadmin"])
+def test_nobody_outside_the_institutions_scope_may_add_a_plan(
+    request, client_for, institution1, who
+):
+    user = request.getfixturevalue(who)
+    response = client_for(user).post(new_plan_url(institution1), plan_data())
+    assert response.status_code == 404
+    assert not Plan.objects.exists()
+
+
+def test_the_service_refuses_a_writer_outside_the_scope(institution1, town2):
+    with pytest.raises(PermissionDenied):
+        services.add_plan_version(
+            institution=institution1, user=town2, kind=PlanKind.WINTER, title="x"
+        )
+
+
+def test_a_fire_plan_says_who_cannot_walk_and_who_moves_them(client_for, town1, institution1):
+    client = client_for(town1)
+    no_count = client.post(new_plan_url(institution1), plan_data(residents_unable_to_walk=""))
+    no_helpers = client.post(new_plan_url(institution1), plan_data(evacuation_assignments=""))
+    assert "请填写不能自行走出的入住人员人数" in errors_of(no_count)
+    assert "请写明每位不能行走的入住人员由谁负责转移" in errors_of(no_helpers)
+    assert not Plan.objects.exists()
+
+
+def test_a_one_policy_plan_names_its_hospital_and_channel(client_for, town1, institution1):
+    response = client_for(town1).post(
+        new_plan_url(institution1, "one_policy"),
+        plan_data(designated_hospital="", emergency_channel=""),
+    )
+    assert "请填写定点救治医院" in errors_of(response)
+    assert "请说明急救通道" in errors_of(response)
+
+
+def test_the_review_date_must_follow_the_approval_date(client_for, town1, institution1):
+    today = TODAY()
+    response = client_for(town1).post(
+        new_plan_url(institution1),
+        plan_data(review_on=(today - datetime.timedelta(days=20)).isoformat()),
+    )
+    assert "复审日期必须晚于批准日期" in errors_of(response)
+    assert not Plan.objects.exists()
+
+
+def test_a_page_that_is_not_a_pdf_or_photo_is_refused(client_for, town1, institution1):
+    response = client_for(town1).post(
+        new_plan_url(institution1), {**plan_data(), "document": html_upload()}
+    )
+    assert "请上传PDF文件" in errors_of(response)
+    assert not Plan.objects.exists()
+
+
+def test_an_unknown_kind_of_plan_is_not_found(client_for, town1, institution1):
+    assert client_for(town1).get(new_plan_url(institution1, "nonsense")).status_code == 404
+
+
+def test_the_matrix_flags_missing_and_overdue_plans(client_for, officer, institution1):
+    today = TODAY()
+    PlanFactory(institution=institution1, kind=PlanKind.FIRE)
+    PlanFactory(
+        institution=institution1,
+        kind=PlanKind.WINTER,
+        approved_on=today - datetime.timedelta(days=400),
+        review_on=today - datetime.timedelta(days=1),
+    )
+    response = client_for(officer).get(reverse("preparedness:index"))
+    [row] = response.context["rows"]
+    statuses = dict(zip(PlanKind.values, [cell["status"] for cell in row["cells"]], strict=True))
+    assert statuses == {
+        PlanKind.FIRE: PlanStatus.CURRENT,
+        PlanKind.INFECTION: PlanStatus.MISSING,
+        PlanKind.ONE_POLICY: PlanStatus.MISSING,
+        PlanKind.WINTER: PlanStatus.OVERDUE,
+    }
+    totals = {t["label"]: (t["in_order"], t["overdue"]) for t in response.context["totals"]}
+    assert totals[PlanKind.WINTER.label] == (0, 1)
+
+
+def test_the_matrix_filters_by_township_and_by_gaps(
+    client_for, officer, institution1, institution2
+):
+    for kind in PlanKind.values:
+        PlanFactory(institution=institution1, kind=kind)
+    client = client_for(officer)
+    only_two = client.get(reverse("preparedness:index"), {"township": institution2.township_id})
+    gaps = client.get(reverse("preparedness:index"), {"gaps": "1"})
+    assert [r["institution"] for r in only_two.context["rows"]] == [institution2]
+    assert [r["institution"] for r in gaps.context["rows"]] == [institution2]
+
+
+def test_township_staff_see_only_their_townships_rows(
+    client_for, town2, institution1, institution2
+):
+    response = client_for(town2).get(
+        reverse("preparedness:index"), {"township": institution1.township_id}
+    )
+    assert [r["institution"] for r in response.context["rows"]] == [institution2]
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_matrix_costs_the_same_queries_at_any_size(
+    client_for, officer, township1, count, django_assert_num_queries
+):
+    for _ in range(count):
+        place = InstitutionFactory(township=township1)
+        PlanFactory(institution=place, kind=PlanKind.FIRE)
+        PlanFactory(institution=place, kind=PlanKind.WINTER)
+    client = client_for(officer)
+    # The request's session, user and savepoints (8), townships, the count and the page
+    # of institutions, their current plans, the totals per kind.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("preparedness:index"))
+    assert len(response.context["rows"]) == count
+
+
+def test_the_document_is_served_as_a_download_within_the_scope_only(
+    client_for, inst1, town2, institution1
+):
+    plan = PlanFactory(institution=institution1, document=stored_pdf())
+    url = reverse("preparedness:plan_document", args=[plan.pk])
+    served = client_for(inst1).get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"].startswith("attachment")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")
+    assert client_for(town2).get(url).status_code == 404
+
+
+def test_a_plan_without_a_document_has_none_to_serve(client_for, officer, institution1):
+    plan = PlanFactory(institution=institution1)
+    response = client_for(officer).get(reverse("preparedness:plan_document", args=[plan.pk]))
+    assert response.status_code == 404
