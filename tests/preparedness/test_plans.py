@@ -172,7 +172,7 @@ def test_the_matrix_costs_the_same_queries_at_any_size(
         PlanFactory(institution=place, kind=PlanKind.FIRE)
         PlanFactory(institution=place, kind=PlanKind.WINTER)
     client = client_for(officer)
-    # The request's session, user and savepoints (8), townships, the count and the page
+    # The request's session, user and savepoints (7), townships, the count and the page
     # of institutions, their current plans, the totals per kind.
     with django_assert_num_queries(12):
         response = client.get(reverse("preparedness:index"))
