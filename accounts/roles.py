@@ -1,11 +1,19 @@
-"""Separation of duties (三员分立, GB/T 22239-2019 level 3): the three administrators' groups
-and what each may do in the admin site. No one of them needs to be a superuser.
+"""Separation of duties (三员分立, GB/T 22239-2019 level 3): the groups of the roles that work
+in the admin site and what each may do there. None of them needs to be a superuser; a
+superuser (`createsuperuser`) stays possible, for emergencies, but no daily role is one.
 
 - The system administrator opens accounts and keeps the reference data (townships). An account they open stays switched off until the security administrator
   has confirmed its role and place (institutions.admin.UserAdmin).
 - The security administrator decides what an account may do: its role and place, whether
   it is active, its password when it has to be reset, and lifting lockouts.
 - The audit administrator reads the audit log and changes nothing.
+- The business administrator (业务管理员, Role.ADMIN) keeps the business configuration:
+  checklists, holidays, relief programmes and visit rules, notification rules and webhooks,
+  duty posts and leave approvers. What the app's own pages make (campaigns, reporting
+  periods) it only reads here, and the business records themselves (people, payments,
+  inspections, hazards, shifts...) it works on in the app, where every read and write is
+  scoped and audited. Nothing of the three others': no account, group, lockout,
+  authenticator or audit record.
 
 A user with one of these roles is in its group and may use the admin site (the User model's
 save and accounts.signals); the groups are (re)made with exactly these permissions by a
@@ -15,14 +23,53 @@ migration and after every `migrate` or flush (accounts.apps).
 from institutions.models import Role
 
 ROLE_GROUPS = {
+    Role.ADMIN: "业务管理员",
     Role.SYSTEM_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDIT_ADMIN: "审计管理员",
 }
 
+
 # "app_label.codename" per role. The audit log's model may not exist yet where this runs:
 # its permission is made in advance, and Django's own post-migrate step finds it there.
+def _edit(*models):
+    """Add, change and view (not delete: a record that is no longer wanted is switched off,
+    or stays for the versions and inspections made from it)."""
+    return [
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model in models
+        for action in ("add", "change", "view")
+    ]
+
+
 ROLE_PERMISSIONS = {
+    Role.ADMIN: [
+        *_edit(
+            "inspections.checklisttemplate",
+            "inspections.section",
+            "inspections.item",
+            "duty_roster.holiday",
+            "duty_roster.dutypost",
+            "duty_roster.leaveapprover",
+            "relief.programme",
+            "relief.visitrule",
+            "notifications.webhook",
+        ),
+        # A version is made and published by the admin's actions (a copy of the last one),
+        # never typed in; a used version is frozen (inspections.admin).
+        "inspections.change_templateversion",
+        "inspections.view_templateversion",
+        # Rules are code: the table only tunes them.
+        "notifications.change_rule",
+        "notifications.view_rule",
+        # Made on the app's own pages, with their checks: read-only here.
+        "inspections.view_campaign",
+        "daily_reports.view_reportingperiod",
+        # The pickers of the forms above: a webhook's township (autocomplete) and a duty
+        # post's institution (the raw-id lookup). Read-only; kept by others.
+        "institutions.view_township",
+        "institutions.view_institution",
+    ],
     Role.SYSTEM_ADMIN: [
         "institutions.view_user",
         "institutions.add_user",
@@ -61,16 +108,21 @@ CUSTOM_PERMISSIONS = {
 }
 
 
-def _model_and_name(codename):
-    """What Django would call the permission: "view_accessattempt" is on accessattempt."""
+def _model_and_name(apps, app_label, codename):
+    """What Django would call the permission: "view_accessattempt" is on accessattempt,
+    named after the model's verbose name when the model is known here."""
     if codename in CUSTOM_PERMISSIONS:
         return CUSTOM_PERMISSIONS[codename]
     action, model = codename.split("_", 1)
-    return model, f"Can {action} {model}"
+    try:
+        verbose = apps.get_model(app_label, model)._meta.verbose_name_raw
+    except LookupError:
+        verbose = model
+    return model, f"Can {action} {verbose}"
 
 
 def ensure_role_groups(apps, using="default"):
-    """Make the three groups with exactly the permissions above. `apps` is a migration's
+    """Make the groups with exactly the permissions above. `apps` is a migration's
     app registry or django.apps.apps; only database rows are touched, so a model that
     does not exist yet costs nothing."""
     Group = apps.get_model("auth", "Group")
@@ -80,7 +132,7 @@ def ensure_role_groups(apps, using="default"):
         permissions = []
         for dotted in ROLE_PERMISSIONS[role]:
             app_label, codename = dotted.split(".")
-            model, name = _model_and_name(codename)
+            model, name = _model_and_name(apps, app_label, codename)
             content_type, _ = ContentType.objects.using(using).get_or_create(
                 app_label=app_label, model=model
             )

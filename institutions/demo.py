@@ -248,8 +248,10 @@ def seed_users(townships, institutions, password):
                 "phone": _mobile(rng),
                 "township": scope.get("township"),
                 "institution": scope.get("institution"),
-                # The admin site (is_staff) and its groups follow the role (User.save).
-                "is_superuser": role == Role.ADMIN,
+                # The admin site (is_staff) and its groups follow the role (User.save);
+                # none is a superuser, the business administrator included (its group
+                # keeps the configuration, accounts.roles), and a re-seed takes it away.
+                "is_superuser": False,
                 "is_active": True,
             },
         )
