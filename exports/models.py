@@ -68,6 +68,10 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), default=_expiry)
+    # When its task was last sent, and how many times the sweep sent it again: a job asked
+    # for while the broker was down stays queued until exports.services.resend_queued.
+    sent_at = models.DateTimeField(_("sent to the workers at"), default=timezone.now)
+    resent = models.PositiveSmallIntegerField(_("times sent again"), default=0)
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -81,6 +85,12 @@ class ExportJob(models.Model):
             # The expiry sweep: files still on disk past their day.
             models.Index(
                 fields=["expires_at"], condition=~models.Q(file=""), name="exportjob_expiring"
+            ),
+            # The sweep of background jobs that never started.
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(status="queued", is_async=True),
+                name="exportjob_waiting",
             ),
         ]
 

@@ -7,6 +7,7 @@ larger ones (EXPORT_ASYNC_ROWS) are written by a Celery task into a file kept fo
 """
 
 import dataclasses
+import datetime
 import logging
 import tempfile
 from collections.abc import Callable, Iterable
@@ -14,9 +15,10 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -176,12 +178,23 @@ def stream_job(job, export):
     )
 
 
-def run_job(job_id):
-    """Write a queued job's file (the Celery task's body); safe to run twice."""
+def run_job(job_id, *, again=False):
+    """Write a queued job's file (the Celery task's body); safe to run twice.
+
+    A job is taken by one run only: the run that turns it from queued to running (a
+    conditional UPDATE, which PostgreSQL serialises on the row). A second message for the
+    same job (the sweep sent it again while the first was still waiting) finds it taken and
+    does nothing. `again` is Celery sending the same message again after its worker died
+    mid-run (a retry, or Redis redelivering it): that run takes over a job left running."""
     job = ExportJob.objects.select_related("requester").filter(pk=job_id).first()
-    if job is None or job.status in (JobStatus.DONE, JobStatus.EXPIRED):
+    if job is None:
+        return None
+    takeable = [JobStatus.QUEUED, JobStatus.RUNNING] if again else [JobStatus.QUEUED]
+    taken = ExportJob.objects.filter(pk=job.pk, status__in=takeable).update(
+        status=JobStatus.RUNNING
+    )
+    if not taken:
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     saved = [0]
 
     def progress(rows):
@@ -220,3 +233,73 @@ def purge_expired(now=None):
         ExportJob.objects.filter(pk=job.pk).update(file="", status=JobStatus.EXPIRED)
         removed += 1
     return removed
+
+
+# --- Jobs whose task never reached a worker ---------------------------------------
+
+DEFAULT_RESEND_MINUTES = 5
+DEFAULT_MAX_RESENDS = 3
+
+
+def resend_minutes():
+    return getattr(settings, "QUEUED_JOB_RESEND_MINUTES", DEFAULT_RESEND_MINUTES)
+
+
+def max_resends():
+    return getattr(settings, "QUEUED_JOB_MAX_RESENDS", DEFAULT_MAX_RESENDS)
+
+
+def never_started_reason():
+    """Why the sweep gave a job up, stored in the site's language (zh-hans)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "The background task never started (the task queue could not be reached, "
+            "even after it was sent again %(times)d times). Export again."
+        ) % {"times": max_resends()}
+
+
+def _waited_long_enough(now):
+    """Queued background jobs whose task was sent RESEND_MINUTES ago, then twice as long
+    after each time it was sent again (5, 10, 20 minutes...): a bulk queue that is merely
+    long is not flooded with copies."""
+    minutes = resend_minutes()
+    waited = Q()
+    for times in range(max_resends() + 1):
+        since = now - datetime.timedelta(minutes=minutes * 2**times)
+        waited |= Q(resent=times, sent_at__lte=since)
+    waited |= Q(resent__gt=max_resends(), sent_at__lte=now - datetime.timedelta(minutes=minutes))
+    return Q(status=JobStatus.QUEUED, is_async=True) & waited
+
+
+def resend_queued(now=None, batch=500):
+    """Send again the tasks of background exports still queued (never started) after
+    their wait, at most QUEUED_JOB_MAX_RESENDS times; then mark them failed, with the
+    reason in Chinese. Returns (sent again, given up).
+
+    Safe to run twice at once: the jobs are locked (FOR UPDATE SKIP LOCKED) and changed
+    only while still queued, so a job is sent again once per wait, and a run that has
+    taken it meanwhile (exports.services.run_job) is left alone. The task is sent after
+    the commit, so a worker never finds the job before its new send time is saved."""
+    from exports.tasks import export_run
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = list(
+            ExportJob.objects.select_for_update(skip_locked=True)
+            .filter(_waited_long_enough(now))
+            .order_by("sent_at")
+            .values_list("pk", "resent")[:batch]
+        )
+        give_up = [pk for pk, resent in waiting if resent >= max_resends()]
+        again = [pk for pk, resent in waiting if resent < max_resends()]
+        if give_up:
+            ExportJob.objects.filter(pk__in=give_up, status=JobStatus.QUEUED).update(
+                status=JobStatus.FAILED, error=never_started_reason(), finished_at=now
+            )
+            logger.error("exports %s never started and were given up", give_up)
+        if again:
+            ExportJob.objects.filter(pk__in=again, status=JobStatus.QUEUED).update(
+                resent=F("resent") + 1, sent_at=now
+            )
+            transaction.on_commit(lambda: [export_run.delay(pk) for pk in again])
+    return len(again), len(give_up)
