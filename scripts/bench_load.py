@@ -11,17 +11,20 @@ over the townships, one by one, and bureau officers; a valid password, no second
 these roles) and enough draft township inspections (the festival fire sweep, due today, in
 each clerk's own township), then starts gunicorn on loopback (`--workers` sync workers as the
 README's deployment recommends, DEBUG off, LOCAL_RUN=true, REDIS_URL passed on when set,
-uploads into a temporary MEDIA_ROOT) and runs, in this process, one thread per simulated user
-for `--seconds` (starts spread over `--ramp` seconds):
+uploads into a temporary MEDIA_ROOT) and runs, in this process, one thread per simulated user.
+First every user signs in once (the login page, then its form with the CSRF token, then the
+home page it is sent to), all at once, the starts spread over `--ramp` seconds: a burst of
+60 PBKDF2 checks (Django's 1,000,000 iterations, about half a CPU-second each) that takes a
+2-core machine half a minute, measured and reported on its own. Then, all together for
+`--seconds`:
 
-- a township user signs in once (the login page, then its form with the CSRF token), then
-  loops: the inspection list, a draft of its own: each section's fill page, every item
-  answered through the endpoint the browser's htmx posts to (multipart, CSRF header, the
-  real field names read from the page; every fifth inspection fails one item with a photo of
-  the problem, so submitting it raises a hazard; the photo item gets a photo), the review
-  page, the submit form, and the result page it is sent to;
-- a bureau officer signs in once, then loops over the county dashboard, the inspections
-  dashboard, the hazard ledger and the home page.
+- a township user loops: the inspection list, then a draft of its own: each section's fill
+  page, every item answered through the endpoint the browser's htmx posts to (multipart,
+  CSRF header, the real field names read from the page; every fifth inspection fails one
+  item with a photo of the problem, so submitting it raises a hazard; the photo item gets a
+  photo), the review page, the submit form, and the result page it is sent to;
+- a bureau officer loops over the county dashboard, the inspections dashboard, the hazard
+  ledger and the home page.
 
 After every full page the browser's htmx asks for the unread badge: so do the clients.
 No think time: each user sends its next request when the last is answered.
@@ -93,7 +96,9 @@ def session_cookie(username):
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils import timezone
 
+    from accounts.services import SIGNED_IN_AT, copy_password_state
     from institutions.models import User
 
     user = User.objects.get(username=username)
@@ -104,6 +109,10 @@ def session_cookie(username):
         path for path in settings.AUTHENTICATION_BACKENDS if "axes" not in path.lower()
     )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # What signing in puts there too (accounts.services.start_session): without it the
+    # session policy takes the session for one that was never signed in.
+    store[SIGNED_IN_AT] = timezone.now().timestamp()
+    copy_password_state(store, user)
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
@@ -488,7 +497,8 @@ class Client:
             self.request("unread badge (htmx)", "GET", badge.group(1), headers=HTMX)
         return status, location, text
 
-    def sign_in(self, kind, username):
+    def sign_in(self, role, username):
+        kind = f"sign-in, {role}"
         _status, _location, text = self.request(f"{kind}: login page", "GET", "/accounts/login/")
         form = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": _csrf(text), "username": username, "password": PASSWORD}
@@ -553,8 +563,7 @@ def multipart(fields, files):
 
 
 def township_user(client, clerk, answers, failing, photo, submitted):
-    """Sign in once, then fill in and submit one draft after another until the time is up."""
-    client.sign_in("township", clerk["username"])
+    """Fill in and submit one draft after another until the time is up."""
     for number, pk in enumerate(clerk["drafts"]):
         try:
             client.page("township: inspection list", "/inspections/")
@@ -651,8 +660,7 @@ def answer_item(client, base, index, token, item_pk, action, form, answers, fail
     )
 
 
-def officer_user(client, officer, pages):
-    client.sign_in("officer", officer["username"])
+def officer_user(client, pages):
     while True:
         for kind, path in pages:
             try:
@@ -661,46 +669,28 @@ def officer_user(client, officer, pages):
                 continue
 
 
-def run_clients(port, clerks, officers, answers, failing, args):
-    """Every user in a thread of its own for args.seconds; returns (recorder, submitted,
-    seconds)."""
-    from django.urls import reverse
-
-    officer_pages = [
-        ("officer: county dashboard", reverse("dashboards:county")),
-        ("officer: inspections dashboard", reverse("dashboards:inspections")),
-        ("officer: hazard ledger", reverse("inspections:ledger")),
-        ("officer: home", reverse("home")),
-    ]
-    photo = photo_bytes()
-    submitted = []  # list.append is atomic
-    recorders = []
-    start = time.monotonic()
-    deadline = start + args.seconds
-    users = [(township_user, clerk, (answers, failing, photo, submitted)) for clerk in clerks]
-    users += [(officer_user, officer, (officer_pages,)) for officer in officers]
+def in_threads(jobs, ramp):
+    """Each job (a function of a Recorder) in a thread of its own, the starts spread over
+    `ramp` seconds; returns the merged Recorder and the seconds it all took."""
     generator = random.Random(1)  # noqa: S311 - start times
+    recorders = []
 
-    def run(work, who, extra, delay):
+    def run(job, delay):
         time.sleep(delay)
         recorder = Recorder()
-        recorders.append(recorder)
-        client = Client(port, args.timeout, deadline, recorder)
+        recorders.append(recorder)  # list.append is atomic
         try:
-            work(client, who, *extra)
+            job(recorder)
         except (Stop, Failed):
             pass
         except Exception as error:  # a bug in the client: report it, don't hang
-            recorder.error("client", 0, f"{who['username']}: {type(error).__name__}: {error}")
-        finally:
-            client.close()
+            recorder.error("client", 0, f"{type(error).__name__}: {error}")
 
     threads = [
-        threading.Thread(
-            target=run, args=(work, who, extra, generator.uniform(0, args.ramp)), daemon=True
-        )
-        for work, who, extra in users
+        threading.Thread(target=run, args=(job, generator.uniform(0, ramp)), daemon=True)
+        for job in jobs
     ]
+    start = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -712,7 +702,53 @@ def run_clients(port, clerks, officers, answers, failing, args):
             merged.timings.setdefault(kind, []).extend(timings)
         for kind, errors in recorder.errors.items():
             merged.errors.setdefault(kind, []).extend(errors)
-    return merged, submitted, elapsed
+    return merged, elapsed
+
+
+def run_clients(port, clerks, officers, answers, failing, args):
+    """Everyone signs in (all at once, starts spread over args.ramp), then works for
+    args.seconds. Returns ((sign-in Recorder, seconds), (work Recorder, seconds), submitted)."""
+    from django.urls import reverse
+
+    officer_pages = [
+        ("officer: county dashboard", reverse("dashboards:county")),
+        ("officer: inspections dashboard", reverse("dashboards:inspections")),
+        ("officer: hazard ledger", reverse("inspections:ledger")),
+        ("officer: home", reverse("home")),
+    ]
+    photo = photo_bytes()
+    people = [("township", clerk) for clerk in clerks] + [("officer", o) for o in officers]
+    clients = {}
+
+    def sign_in(role, who):
+        def job(recorder):
+            client = Client(port, args.timeout, math.inf, recorder)
+            client.sign_in(role, who["username"])
+            clients[who["username"]] = client
+
+        return job
+
+    signing_in = in_threads([sign_in(role, who) for role, who in people], args.ramp)
+    submitted = []
+    deadline = time.monotonic() + args.seconds
+
+    def work(role, who):
+        client = clients[who["username"]]
+
+        def job(recorder):
+            client.recorder, client.deadline = recorder, deadline
+            try:
+                if role == "township":
+                    township_user(client, who, answers, failing, photo, submitted)
+                else:
+                    officer_user(client, officer_pages)
+            finally:
+                client.close()
+
+        return job
+
+    working = in_threads([work(role, who) for role, who in people if who["username"] in clients], 0)
+    return signing_in, working, submitted
 
 
 def percentile(ordered, share):
@@ -720,9 +756,9 @@ def percentile(ordered, share):
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def report(recorder, elapsed, out):
+def report(title, recorder, elapsed, out):
     out.write(
-        f"\n| {'request':42} | {'count':>6} | {'errors':>6} | {'p50 ms':>7} | {'p95 ms':>7} "
+        f"\n{title}\n\n| {'request':42} | {'count':>6} | {'errors':>6} | {'p50 ms':>7} | {'p95 ms':>7} "
         f"| {'max ms':>7} | {'req/s':>6} |\n"
         f"|{'-' * 44}|{'-' * 8}|{'-' * 8}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|\n"
     )
@@ -833,15 +869,24 @@ def scenario(args, start):
             f"gunicorn {_gunicorn_version()}, {workers} sync workers on 127.0.0.1, "
             f"LOCAL_RUN=true, DEBUG off, {'Redis ' + redis if redis else 'no Redis'}; "
             f"{len(clerks)} township users and {len(officers)} officers for {args.seconds:g} s "
-            f"(started over {args.ramp:g} s, no think time), the clients in this process\n"
+            f"(all signed in first, their starts spread over {args.ramp:g} s; then all at "
+            "once, no think time), the clients in this process\n"
         )
         out.flush()
-        recorder, submitted, elapsed = run_clients(port, clerks, officers, answers, failing, args)
+        (signins, signin_seconds), (recorder, elapsed), submitted = run_clients(
+            port, clerks, officers, answers, failing, args
+        )
         load_after = os.getloadavg()
     finally:
         stop_server(server)
         shutil.rmtree(media, ignore_errors=True)
-    total_errors = report(recorder, elapsed, out)
+    total_errors = report(
+        f"Signing in: {len(clerks) + len(officers)} users at once, {signin_seconds:.1f} s",
+        signins,
+        signin_seconds,
+        out,
+    )
+    total_errors += report(f"Working: {elapsed:.1f} s", recorder, elapsed, out)
     ours = [pk for clerk in clerks for pk in clerk["drafts"]]
     in_database = Inspection.objects.filter(pk__in=ours, status="submitted").count()
     hazards = Inspection.objects.filter(pk__in=ours, hazards__isnull=False).distinct().count()
@@ -864,7 +909,7 @@ def scenario(args, start):
         total_errors += 1
     if total_errors:
         out.write(f"\nERRORS ({total_errors}), samples:\n")
-        for kind, errors in sorted(recorder.errors.items()):
+        for kind, errors in sorted([*signins.errors.items(), *recorder.errors.items()]):
             out.write(f"  {kind}: {len(errors)}\n")
             for message in errors[:3]:
                 out.write(f"    {message}\n")
