@@ -8,3 +8,10 @@ class PreparednessConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "preparedness"
     verbose_name = _("Plans, supplies, drills and responsibility")
+
+    def ready(self):
+        from config.counts import invalidate_on_write
+        from preparedness import models
+
+        # The home panel's counts (preparedness.home).
+        invalidate_on_write("preparedness", models.Plan, models.Supply)
