@@ -53,9 +53,9 @@ def _figures(rng, residents, n, lagging):
     }
 
 
-def seed_reports(today):
+def seed_reports():
     if WeeklyReport.objects.exists():
-        return 0, 0
+        return 0
     clerks, staff, officer = _filers()
     current = this_week()
     first = current - datetime.timedelta(weeks=WEEKS - 1)
@@ -102,12 +102,12 @@ def seed_reports(today):
                 follow_up.closed_by = clerks.get(institution.township_id) or officer
                 follow_up.closing_note = "乡镇已上门核查：阳性人员隔离到位，每日抗原检测，无新增。"
                 follow_up.save()
-    return created, FollowUp.objects.open().count()
+    return created
 
 
 def seed(*, password, stdout):
-    created, open_follow_ups = seed_reports(timezone.localdate())
+    created = seed_reports()
     stdout.write(
         f"epidemic: {WeeklyReport.objects.count()} weekly reports ({created} new), "
-        f"{open_follow_ups} open follow-up(s)"
+        f"{FollowUp.objects.open().count()} open follow-up(s)"
     )

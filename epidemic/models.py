@@ -107,7 +107,9 @@ class WeeklyReport(models.Model):
     residents_positive = models.PositiveIntegerField(_("residents positive"), default=0)
     staff_tested = models.PositiveIntegerField(_("staff tested"), default=0)
     staff_positive = models.PositiveIntegerField(_("staff positive"), default=0)
-    sent_to_hospital = models.PositiveIntegerField(_("residents sent to hospital"), default=0)
+    sent_to_hospital = models.PositiveIntegerField(
+        _("residents sent to hospital this week"), default=0
+    )
     hospital = models.CharField(
         _("hospital"),
         max_length=100,
@@ -117,7 +119,7 @@ class WeeklyReport(models.Model):
     referred_80_plus = models.PositiveIntegerField(
         _("residents aged 80+ referred to a secondary (二级) hospital"), default=0
     )
-    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    deaths = models.PositiveIntegerField(_("deaths this week"), default=0)
     doses_given = models.PositiveIntegerField(_("vaccine doses given this week"), default=0)
     residents_vaccinated = models.PositiveIntegerField(
         _("residents vaccinated"),
