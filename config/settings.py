@@ -411,8 +411,16 @@ CELERY_TASK_ROUTES = {
     "notifications.digest": {"queue": "default"},
 }
 # One place for the schedule; each app's tasks live in its own tasks.py.
+QUEUED_JOB_RESEND_MINUTES = env.int("QUEUED_JOB_RESEND_MINUTES", default=5)
+QUEUED_JOB_MAX_RESENDS = env.int("QUEUED_JOB_MAX_RESENDS", default=3)
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "config.heartbeat", "schedule": 60.0},
+    # Background exports and imports whose task never reached a worker (asked for while
+    # Redis was down): sent again after QUEUED_JOB_RESEND_MINUTES, then twice as long each
+    # time, at most QUEUED_JOB_MAX_RESENDS times, then marked failed.
+    "exports-resend-queued": {"task": "exports.resend_queued", "schedule": crontab(minute="*")},
+    "imports-resend-queued": {"task": "imports.resend_queued", "schedule": crontab(minute="*")},
     # Create the inspections that campaigns make due (a week ahead), every morning.
     "inspections-fan-out": {
         "task": "inspections.fan_out_campaigns",

@@ -38,7 +38,7 @@ def test_demo_accounts_have_their_roles_and_places_and_log_in(seeded, client):
     accounts = {
         user.username: user for user in User.objects.select_related("township", "institution")
     }
-    assert accounts["admin"].role == Role.ADMIN and accounts["admin"].is_superuser
+    assert accounts["admin"].role == Role.ADMIN and not accounts["admin"].is_superuser
     assert accounts["officer"].role == Role.BUREAU_OFFICER
     assert accounts["town1"].township != accounts["town2"].township
     assert accounts["inst1"].institution.township == accounts["town1"].township

@@ -225,7 +225,7 @@ ADMIN_SITE = {
     "admin:autocomplete":              (NONE,                                           "A    A    A    A    A    403  403  403  403"),
     "admin:jsi18n":                    (NONE,                                           "A    A    A    A    A    200  200  200  200"),
     "admin:view_on_site":              (ON_SITE,                                        "A    A    A    A    A    302  302  302  302"),
-    "admin:app_list":                  (K(app_label="institutions"),                    "A    A    A    A    A    404  200  200  404"),
+    "admin:app_list":                  (K(app_label="institutions"),                    "A    A    A    A    A    200  200  200  404"),
     "admin/(?P<url>.*)$":              (K(path="/admin/no-such-page/"),                 "A    A    A    A    A    404  404  404  404"),
 }
 # fmt: on
