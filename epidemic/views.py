@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.forms import add_service_errors
+from config.forms import DATABASE_ID_RE, add_service_errors
 from config.paging import CappedPaginator
 from epidemic import services
 from epidemic.forms import CloseFollowUpForm, WeeklyReportForm
@@ -73,7 +73,7 @@ def _week_page(request, week):
     (?township=), with their key figures."""
     user = request.user
     township = None
-    if request.GET.get("township", "").isdigit() and len(request.GET["township"]) < 10:
+    if DATABASE_ID_RE.match(request.GET.get("township", "")):
         township = Township.objects.visible_to(user).filter(pk=request.GET["township"]).first()
     missing_only = request.GET.get("missing") == "1"
     institutions = services.week_institutions(
