@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.crypto import EncryptedPhoneField
 from config.history import ClientAddressRecord
 from institutions.scoping import filter_visible
 from institutions.validators import (
@@ -350,7 +351,7 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    phone = PhoneField(_("phone"), blank=True)
+    phone = EncryptedPhoneField(_("phone"), blank=True)
     role = models.CharField(
         _("role"), max_length=32, choices=Role.choices, default=Role.INSTITUTION_STAFF
     )

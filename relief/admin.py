@@ -4,6 +4,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+import audit
 from config.history_admin import HistoryAdmin
 from relief import services
 from relief.models import (
@@ -45,9 +46,15 @@ class PersonAdmin(HistoryAdmin):
     inlines = [CategoryInline]
 
     @method_decorator(sensitive_post_parameters("id_number"))
-    def changeform_view(self, *args, **kwargs):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # An error report of this page must not carry the posted ID number.
-        return super().changeform_view(*args, **kwargs)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id and response.status_code == 200:
+            # The form shows the full ID and phone numbers: PIPL wants every display logged.
+            person = self.get_object(request, object_id)
+            if person is not None:
+                audit.record(audit.Event.FULL_ID_SHOWN, request=request, obj=person, page="admin")
+        return response
 
 
 @admin.register(Household)

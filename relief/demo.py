@@ -91,7 +91,7 @@ def seed_people(today):
                 id_number=_id_number(rng, born, male),
                 monthly_income=Decimal(rng.choice([0, 0, 300, 450, 600])),
             )
-            if Person.objects.filter(id_number=person.id_number).exists():
+            if Person.objects.with_id_number(person.id_number).exists():
                 continue
             if household is None or n % 3 == 0:
                 household = Household.objects.create(

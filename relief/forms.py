@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django import forms
@@ -176,12 +177,35 @@ class TransferRequestForm(StyledFormMixin, forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
 
+# Digits with an optional check character X: an ID number or a part of one, not a name.
+ID_QUERY_RE = re.compile(r"[0-9]{4,17}[0-9X]?")
+
+
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
+    q = forms.CharField(
+        label=_("Name or ID number"),
+        required=False,
+        help_text=_(
+            "A name or its start, or a whole ID number (18 characters). ID numbers are stored "
+            "encrypted, so a part of one cannot be searched."
+        ),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Overdue for a visit"), required=False)
+
+    def clean_q(self):
+        text = self.cleaned_data["q"].strip()
+        as_id = normalize_id_number(text)
+        if ID_QUERY_RE.fullmatch(as_id) and len(as_id) != 18:
+            raise forms.ValidationError(
+                _(
+                    "Type the whole ID number, all 18 characters: ID numbers are stored "
+                    "encrypted and cannot be found by a part."
+                )
+            )
+        return text
 
 
 class ApplicationListForm(forms.Form):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
@@ -13,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from config.crypto import DigestField, EncryptedCharField, EncryptedPhoneField, keyed_digest
 from config.history import ClientAddressRecord
-from institutions.models import NormalizedCharField, PhoneField, Township
+from institutions.models import NormalizedCharField, Township
 from institutions.scoping import filter_visible, scope_q
 from relief.validators import (
     birth_date_of,
@@ -41,6 +43,25 @@ class IdNumberField(NormalizedCharField):
 
     def normalize(self, value):
         return normalize_id_number(value)
+
+
+class EncryptedIdNumberField(EncryptedCharField):
+    """A resident ID number, normalised as IdNumberField and stored encrypted; found and kept
+    unique through the keyed digest beside it (`Person.id_number_digest`)."""
+
+    default_validators = [validate_id_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 18)
+        super().__init__(*args, **kwargs)
+
+    def normalize(self, value):
+        return normalize_id_number(value)
+
+
+def id_number_digest(value):
+    """The keyed digest a person's ID number is looked up by, whatever way it was typed."""
+    return keyed_digest(normalize_id_number(value))
 
 
 def validate_period(value):
@@ -94,6 +115,14 @@ class Household(models.Model):
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         return filter_visible(self, user, township_path="township", institution_path=None)
+
+    def with_id_number(self, value):
+        """The person holding this ID number: an exact match through the keyed digest (the
+        number itself is encrypted, so neither its start nor its end can be searched)."""
+        return self.filter(id_number_digest=id_number_digest(value))
+
+    def with_id_numbers(self, values):
+        return self.filter(id_number_digest__in=[id_number_digest(value) for value in values])
 
     def in_list_order(self, user=None):
         """Township, village, name, for the county as for one township: the index
@@ -158,10 +187,12 @@ class Person(models.Model):
     village = models.CharField(_("village or community"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
     name = models.CharField(PERSON_NAME, max_length=50)
-    id_number = IdNumberField(_("ID number"), unique=True)
+    # Encrypted at rest (config/crypto.py); unique and looked up through the keyed digest.
+    id_number = EncryptedIdNumberField(_("ID number"))
+    id_number_digest = DigestField(source="id_number", unique=True)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, editable=False)
-    phone = PhoneField(_("phone"), blank=True)
+    phone = EncryptedPhoneField(_("phone"), blank=True)
     monthly_income = models.DecimalField(
         _("own monthly income (yuan)"), max_digits=10, decimal_places=2, default=0
     )
@@ -172,7 +203,9 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(bases=[ClientAddressRecord], excluded_fields=["id_number"])
+    history = HistoricalRecords(
+        bases=[ClientAddressRecord], excluded_fields=["id_number", "id_number_digest"]
+    )
 
     class Meta:
         ordering = ["township", "village", "name"]
@@ -182,14 +215,10 @@ class Person(models.Model):
             models.Index(fields=["township", "name", "birth_date"]),
             # The people list's page, in its order, within a township.
             models.Index(fields=["township", "village", "name", "id"], name="person_list_order"),
-            # Searches by the start of a name or of an ID number, whatever the collation.
+            # Searches by the start of a name, whatever the collation (an ID number is
+            # found by its digest's unique index).
             models.Index(
                 fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
-            ),
-            models.Index(
-                fields=["id_number"],
-                name="person_id_number_prefix",
-                opclasses=["varchar_pattern_ops"],
             ),
         ]
         constraints = [
@@ -205,10 +234,25 @@ class Person(models.Model):
         self.id_number = normalize_id_number(self.id_number)
         self.birth_date = birth_date_of(self.id_number)
         self.sex = sex_of(self.id_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "id_number_digest"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("relief:person", args=[self.pk])
+
+    def validate_unique(self, exclude=None):
+        # The number is unique through its digest, a field no form shows: checked here so
+        # that the admin's form answers beside the number instead of a database error.
+        super().validate_unique(exclude=exclude)
+        if "id_number" in (exclude or ()) or not self.id_number:
+            return
+        if Person.objects.with_id_number(self.id_number).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"id_number": _("A person with this ID number is already registered.")},
+                code="unique",
+            )
 
     @property
     def masked_id(self):

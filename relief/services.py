@@ -115,7 +115,7 @@ def _save_unless_number_taken(person):
 
 def _holder_of(person):
     return (
-        Person.objects.filter(id_number=person.id_number)
+        Person.objects.with_id_number(person.id_number)
         .exclude(pk=person.pk)
         .select_related("township")
         .first()

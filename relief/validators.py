@@ -78,6 +78,13 @@ def mask_id_number(value):
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+def mask_phone(value):
+    """139****0001, 0396-***1234: the start and the last four digits."""
+    if not value or len(value) < 8:
+        return "*" * len(value or "")
+    return value[:3] + "".join("*" if c.isdigit() else c for c in value[3:-4]) + value[-4:]
+
+
 def validate_relief_date(value):
     """Dates people type into relief records: nothing before 2000 or after 2100."""
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from config.history import Source, recent_changes
 from exports.services import start_export
 from relief import services
 from relief.forms import (
+    ID_QUERY_RE,
     ApplicationForm,
     ApplicationListForm,
     BatchForm,
@@ -47,7 +46,7 @@ from relief.models import (
     TransferRequest,
     TransferStatus,
 )
-from relief.validators import normalize_id_number
+from relief.validators import mask_phone, normalize_id_number
 
 PAGE_SIZE = 30
 # People overdue for a visit shown on the relief home page; the rest are on the people list.
@@ -103,19 +102,14 @@ def index(request):
     return render(request, "relief/index.html", context)
 
 
-# Digits with an optional check character X: an ID number or its start, not a name.
-ID_QUERY_RE = re.compile(r"[0-9]{4,17}[0-9X]?")
-
-
 def _search_people(found, text):
-    """A name or an ID number from its start: both prefix lookups an index answers, so a
-    search costs the same however many people the county holds."""
-    text = text.strip()
+    """A name from its start (a prefix lookup an index answers), or a whole ID number
+    through its keyed digest (a unique index): a search costs the same however many people
+    the county holds. A part of an ID number is refused by the form: the number is
+    encrypted, so nothing can compare its start."""
     as_id = normalize_id_number(text)
     if ID_QUERY_RE.fullmatch(as_id):
-        if len(as_id) == 18:
-            return found.filter(id_number=as_id)
-        return found.filter(id_number__startswith=as_id)
+        return found.with_id_number(as_id)
     return found.filter(name__startswith=text)
 
 
@@ -132,6 +126,8 @@ def people(request):
             found = found.in_category(form.cleaned_data["category"])
         if form.cleaned_data["overdue"]:
             found = found.overdue_for_visit()
+    else:
+        found = found.none() if form.is_bound else found
     query = request.GET.copy()
     query.pop("page", None)
     paginator = CachedCountPaginator(
@@ -237,11 +233,12 @@ def person_detail(request, pk, forms=None):
     person = _person_for(request, pk)
     user = request.user
     forms = forms or {}
+    full = services.may_see_full_id(user, person)
     context = {
         "person": person,
-        "id_number": person.id_number
-        if services.may_see_full_id(user, person)
-        else person.masked_id,
+        "id_number": person.id_number if full else person.masked_id,
+        # The phone number, like the ID number, in full only for those who may see it.
+        "phone": person.phone if full else mask_phone(person.phone),
         "categories": person.categories.all(),
         # A person paid monthly for years has hundreds of payments: the latest, newest first.
         "payments": _latest(person.payments.select_related("programme").order_by("-approved_at")),
@@ -256,7 +253,7 @@ def person_detail(request, pk, forms=None):
         "may_file": user.is_township_staff and user.township_id == person.township_id,
         "history": _person_history(user, person),
     }
-    if context["id_number"] == person.id_number:
+    if full:
         # PIPL: every display of a full ID number is in the audit log.
         audit.record(audit.Event.FULL_ID_SHOWN, request=request, obj=person)
     return render(request, "relief/person.html", context)

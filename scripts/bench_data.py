@@ -198,9 +198,10 @@ class _Builder:
         self.offset = self.value(
             "SELECT count(*) FROM institutions_institution WHERE name LIKE '%%（B%%'"
         )
+        # The people this script made (the demo's all have a household, these none): their
+        # ID numbers are encrypted, so they cannot be told apart by the numbers themselves.
         self.person_offset = self.value(
-            "SELECT count(*) FROM relief_person WHERE id_number LIKE '411726%%'"
-            " AND substr(id_number, 15, 1) <> '0'"
+            "SELECT count(*) FROM relief_person WHERE household_id IS NULL"
         )
 
     def institutions(self):
@@ -258,6 +259,8 @@ class _Builder:
         )
 
     def users(self):
+        from config.crypto import convert_columns
+
         floor = self.floor("institutions_institution")
         common = """
             (password, last_login, is_superuser, username, first_name, last_name, email,
@@ -291,6 +294,14 @@ class _Builder:
                 SELECT 1 FROM institutions_user u WHERE u.username = 'bt' || t.id || '_' || c)
             """,  # noqa: S608 - the column list is ours
             {"now": self.now, "surnames": SURNAMES, "clerks": CLERKS_PER_TOWNSHIP},
+        )
+        # Phones are stored encrypted (config/crypto.py): the new rows' are, before any page
+        # or the history step reads them.
+        convert_columns(
+            self.cursor.db,
+            "institutions_user",
+            ["phone"],
+            start_after=self.floor("institutions_user"),
         )
         return rows
 
@@ -647,6 +658,8 @@ class _Builder:
     # -- relief ----------------------------------------------------------------------------
 
     def relief(self):
+        from config.crypto import convert_columns
+
         person_floor = self.floor("relief_person")
         application_floor = self.floor("relief_application")
         n = self.counts["people"]
@@ -655,10 +668,11 @@ class _Builder:
         rows = self.sql(
             """
             INSERT INTO relief_person (household_id, township_id, village, address, name,
-                                       id_number, birth_date, sex, phone, monthly_income,
-                                       duplicate_status, last_visited_on, created_at)
+                                       id_number, id_number_digest, birth_date, sex, phone,
+                                       monthly_income, duplicate_status, last_visited_on,
+                                       created_at)
             SELECT NULL, x.township_id, x.village, (1 + g %% 120) || '号', x.name,
-                   x.first17 || pg_temp.bench_id_check(x.first17), x.born,
+                   x.first17 || pg_temp.bench_id_check(x.first17), 'bench:' || g, x.born,
                    CASE WHEN x.seq %% 2 = 1 THEN 'male' ELSE 'female' END,
                    '', (ARRAY[0, 0, 300, 450, 600])[1 + g %% 5], '', NULL, %(now)s
             FROM generate_series(%(first)s::int, %(first)s::int + %(n)s::int - 1) AS g
@@ -683,6 +697,14 @@ class _Builder:
                 "given": GIVEN,
                 "now": self.now,
             },
+        )
+        # ID numbers (and phones) encrypted, the placeholder digests replaced by real ones.
+        convert_columns(
+            self.cursor.db,
+            "relief_person",
+            ["id_number", "phone"],
+            digests={"id_number": "id_number_digest"},
+            start_after=person_floor,
         )
         rows += self.sql(
             """

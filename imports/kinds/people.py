@@ -100,9 +100,10 @@ class PersonImport(ImportKind):
             if ok:
                 prepared.append((number, form.instance, categories))
         numbers = {person.id_number for _n, person, _c in prepared}
+        # One query through the keyed digests (the numbers themselves are encrypted).
         registered = {
             id_number: (township_id, pk)
-            for id_number, township_id, pk in Person.objects.filter(id_number__in=numbers)
+            for id_number, township_id, pk in Person.objects.with_id_numbers(numbers)
             .order_by()
             .values_list("id_number", "township_id", "pk")
         }

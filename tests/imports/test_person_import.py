@@ -34,7 +34,7 @@ def errors_of(checked):
 def test_people_are_registered_with_their_categories(town1, township1):
     checked, outcome = run_import(kind=KIND, user=town1, rows=rows(person_row(1), person_row(2)))
     assert (outcome.created, checked.errors) == (2, [])
-    person = Person.objects.get(id_number=id_number(1))
+    person = Person.objects.with_id_number(id_number(1)).get()
     assert person.township == township1
     assert person.birth_date == datetime.date(1940, 1, 1)
     assert sorted(person.categories.values_list("category", flat=True)) == [
@@ -130,7 +130,10 @@ def test_same_name_and_birth_date_flags_both_as_likely_duplicates(town1, townshi
     run_import(kind=KIND, user=town1, rows=rows(person_row(1)))
     existing.refresh_from_db()
     assert existing.duplicate_status == DuplicateStatus.FLAGGED
-    assert Person.objects.get(id_number=id_number(1)).duplicate_status == DuplicateStatus.FLAGGED
+    assert (
+        Person.objects.with_id_number(id_number(1)).get().duplicate_status
+        == DuplicateStatus.FLAGGED
+    )
 
 
 def test_valid_rows_only_imports_the_others(town1, township1):

@@ -1,15 +1,16 @@
-"""Migration 0003 makes existing rows follow the new rules without destroying any."""
+"""Migrations 0003 and 0014: existing rows follow the new rules, nothing destroyed, then encrypted."""
 
+import datetime
 import importlib
 import io
-from contextlib import redirect_stdout
+from contextlib import contextmanager, redirect_stdout
 
 import pytest
 from django.apps import apps as current_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from relief.models import Payment, RegistrationConflict
+from relief.models import Application, Payment, Person, RegistrationConflict
 from tests.factories import TownshipFactory, TownshipStaffFactory
 from tests.relief.factories import PersonFactory, ProgrammeFactory
 
@@ -27,33 +28,39 @@ def stored_as(row, **values):
             cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, row.pk])  # noqa: S608
 
 
-def run(function):
+def run(function, apps=current_apps):
     with redirect_stdout(io.StringIO()) as out:
-        result = function(current_apps)
+        result = function(apps)
     return result, out.getvalue()
 
 
-def test_a_full_width_number_with_no_twin_is_normalised_in_place(db):
-    person = PersonFactory()
-    stored_as(person, id_number=FULL_WIDTH, phone="１３９ ０３９６ ０００１")
-    run(migration.normalise_id_numbers)
-    person.refresh_from_db()
-    assert (person.id_number, person.phone) == (NUMBER, "13903960001")
+BEFORE_0003 = [("relief", "0002_id_number_conflicts_transfers_and_two_person_rules")]
+LATEST = [("relief", "0015_id_number_digest_unique")]
 
 
-def test_a_full_width_twin_of_a_registered_number_is_flagged_not_changed(db):
-    registered = PersonFactory(id_number=NUMBER)
-    twin = PersonFactory()
-    stored_as(twin, id_number=FULL_WIDTH)
-    clashes, said = run(migration.normalise_id_numbers)
-    twin.refresh_from_db()
-    registered.refresh_from_db()
-    assert clashes == [(twin.pk, registered.pk)]
-    assert (twin.id_number, registered.id_number) == (FULL_WIDTH, NUMBER)
-    assert twin.duplicate_status == registered.duplicate_status == "flagged"
-    conflict = RegistrationConflict.objects.get()
-    assert (conflict.person, conflict.duplicate, conflict.asked_by) == (registered, twin, None)
-    assert "NOT normalised" in said and NUMBER not in said
+@contextmanager
+def relief_at(target):
+    """The relief schema as `target` left it, with its models; the newest schema again after.
+    Rows are made with the old models, with no history (its tables lack later columns)."""
+    MigrationExecutor(connection).migrate(target)
+    try:
+        yield MigrationExecutor(connection).loader.project_state(target).apps
+    finally:
+        with redirect_stdout(io.StringIO()):
+            MigrationExecutor(connection).migrate(LATEST)
+
+
+def old_person(old, township, number, **extra):
+    """A person in clear, as 0003 found them (0014 encrypted them)."""
+    return old.get_model("relief", "Person").objects.create(
+        township_id=township.pk,
+        village="王庄村",
+        name="王秀英",
+        id_number=number,
+        birth_date=datetime.date(1949, 12, 31),
+        sex="female",
+        **extra,
+    )
 
 
 def test_a_full_width_payment_month_is_normalised_unless_it_pays_twice(db):
@@ -73,23 +80,25 @@ def test_a_full_width_payment_month_is_normalised_unless_it_pays_twice(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_application_reviewed_by_its_filer_goes_back_to_township_review(settings):
-    # Rows made with today's models in an older schema, whose history tables lack what
-    # they have grown since (the client address, the histories added later): no history.
+def test_rows_from_before_0003_come_out_normalised_flagged_separated_and_encrypted(settings):
+    # One trip back to 0002 and forward again (each costs seconds): 0003 normalises and
+    # flags, 0004 separates duties, 0014 encrypts what they left.
     settings.SIMPLE_HISTORY_ENABLED = False
-    before = [("relief", "0002_id_number_conflicts_transfers_and_two_person_rules")]
-    executor = MigrationExecutor(connection)
-    final = executor.loader.graph.leaf_nodes("relief")
-    executor.migrate(before)
-    try:
-        old = MigrationExecutor(connection).loader.project_state(before).apps
-        township = TownshipFactory(code="411726984")
-        clerk = TownshipStaffFactory(township=township)
-        person = PersonFactory(township=township)
-        programme = ProgrammeFactory(kind="one_off")
-        Application = old.get_model("relief", "Application")
-        application = Application.objects.create(
-            person_id=person.pk,
+    township = TownshipFactory(code="411726984")
+    clerk = TownshipStaffFactory(township=township)
+    programme = ProgrammeFactory(kind="one_off")
+    with relief_at(BEFORE_0003) as old:
+        alone = old_person(old, township, "110105194912310011")
+        stored_as(
+            alone,
+            id_number="１１０１０５１９４９１２３１００１１",
+            phone="１３９ ０３９６ ０００１",
+        )
+        registered = old_person(old, township, NUMBER)
+        twin = old_person(old, township, "110105194912310038")
+        stored_as(twin, id_number=FULL_WIDTH)
+        application = old.get_model("relief", "Application").objects.create(
+            person_id=registered.pk,
             programme_id=programme.pk,
             amount=100,
             reason="x",
@@ -97,13 +106,24 @@ def test_an_application_reviewed_by_its_filer_goes_back_to_township_review(setti
             filed_by_id=clerk.pk,
             reviewed_by_id=clerk.pk,
         )
-        with redirect_stdout(io.StringIO()):
-            MigrationExecutor(connection).migrate(final)
-        application = Application.objects.get(pk=application.pk)
-        assert (application.status, application.reviewed_by_id) == ("submitted", None)
-        assert "两人审核" in application.decision_note
-    finally:
-        MigrationExecutor(connection).migrate(final)
+        with redirect_stdout(io.StringIO()) as out:
+            MigrationExecutor(connection).migrate(LATEST)
+    said = out.getvalue()
+
+    alone, registered, twin = (Person.objects.get(pk=p.pk) for p in (alone, registered, twin))
+    assert (alone.id_number, alone.phone) == ("110105194912310011", "13903960001")
+    assert (twin.id_number, registered.id_number) == (FULL_WIDTH, NUMBER)
+    assert twin.duplicate_status == registered.duplicate_status == "flagged"
+    conflict = RegistrationConflict.objects.get()
+    assert (conflict.person, conflict.duplicate, conflict.asked_by) == (registered, twin, None)
+    assert "NOT normalised" in said and NUMBER not in said
+    application = Application.objects.get(pk=application.pk)
+    assert (application.status, application.reviewed_by_id) == ("submitted", None)
+    assert "两人审核" in application.decision_note
+    assert list(Person.objects.with_id_number(NUMBER)) == [registered]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number FROM relief_person")
+        assert not {NUMBER, FULL_WIDTH, "110105194912310011"} & {row[0] for row in cursor}
 
 
 def test_the_normalised_number_equals_what_the_form_stores():
