@@ -99,3 +99,11 @@ def can_start_adhoc_at(user, institution):
 def adhoc_level(user):
     """An officer's visit is a supervisory inspection (督导检查); a clerk's, a township one."""
     return Level.SUPERVISORY if user.is_county_wide else Level.TOWNSHIP
+
+
+def can_compare_levels(user):
+    """The three levels compared (inspections.levels): the business roles, each in their
+    scope; the 三员 see no institution's inspections."""
+    return user.is_active and bool(
+        user.is_county_wide or user.is_township_staff or user.is_institution_staff
+    )

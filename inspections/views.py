@@ -57,6 +57,7 @@ from inspections.models import (
 from inspections.permissions import (
     adhoc_level,
     can_assign_supervisor,
+    can_compare_levels,
     can_decide_extension,
     can_fill,
     can_manage_campaigns,
@@ -96,6 +97,7 @@ def index(request):
             "hazards": hazards,
             "today": today,
             "may_view_campaigns": can_view_campaigns(request.user),
+            "may_compare_levels": can_compare_levels(request.user),
             "may_start_adhoc": can_start_adhoc(request.user),
             # The results download's choices: a clerk's township goes without saying.
             "result_townships": Township.objects.visible_to(request.user).order_by("code")
@@ -747,7 +749,7 @@ def not_credible(request):
     """The institutions whose self-inspection passed items the township or the bureau
     failed (自查不实) in a period, most such items first: the league table's drill-down."""
     user = request.user
-    if not (user.is_county_wide or user.is_township_staff or user.is_institution_staff):
+    if not can_compare_levels(user):
         raise PermissionDenied
     form = NotCredibleFilterForm(request.GET or None, user=user)
     date_from, date_to = form.period(levels.default_period(timezone.localdate()))
