@@ -10,7 +10,7 @@ import random
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from institutions.models import RESIDENTIAL_KINDS, Institution, Role, User
+from institutions.models import Institution, Role, User
 from preparedness.models import (
     Drill,
     DrillKind,
@@ -19,6 +19,7 @@ from preparedness.models import (
     Responsibility,
     Supply,
     SupplyKind,
+    required_plan_kinds,
 )
 
 DEMO_PDF = (
@@ -77,10 +78,7 @@ def seed(*, password, stdout):
 
 
 def _seed_plans(institution, author, today, rng):
-    residential = institution.kind in RESIDENTIAL_KINDS
-    for kind in PlanKind.values:
-        if not residential and kind != PlanKind.FIRE:
-            continue
+    for kind in required_plan_kinds(institution.kind):
         roll = rng.random()
         if roll < 0.12:
             continue  # missing

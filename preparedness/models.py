@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.history import ClientAddressRecord
-from institutions.models import Institution, PhoneField
+from institutions.models import RESIDENTIAL_KINDS, Institution, PhoneField
 from institutions.scoping import filter_visible
 from preparedness.documents import letter_document_path, plan_document_path
 
@@ -54,6 +54,16 @@ class PlanStatus(models.TextChoices):
     CURRENT = "current", _("Current")
     OVERDUE = "overdue", _("Review overdue")
     MISSING = "missing", _("Missing")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+# Every institution keeps a fire and a winter plan; those where people live (the notice's
+# care homes and welfare institutions) also an infection plan and a 一院一策 plan.
+BASIC_PLAN_KINDS = (PlanKind.FIRE, PlanKind.WINTER)
+
+
+def required_plan_kinds(institution_kind):
+    return tuple(PlanKind.values) if institution_kind in RESIDENTIAL_KINDS else BASIC_PLAN_KINDS
 
 
 class PlanQuerySet(InstitutionScopedQuerySet):

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from config.forms import DATABASE_ID_RE, add_service_errors
 from config.paging import CappedPaginator
 from inspections.permissions import can_raise
-from institutions.models import Institution, Township
+from institutions.models import RESIDENTIAL_KINDS, Institution, Township
 from preparedness import services
 from preparedness.documents import document_response
 from preparedness.forms import DrillForm, PlanForm, ResponsibilityForm, SupplyForm
 from preparedness.models import (
+    BASIC_PLAN_KINDS,
     Drill,
     Plan,
     PlanKind,
@@ -34,6 +35,7 @@ from preparedness.models import (
     SupplyKind,
     drill_season_days,
     flagged_supply,
+    required_plan_kinds,
 )
 from preparedness.permissions import can_write
 
@@ -102,10 +104,7 @@ def index(request):
     gaps_only = request.GET.get("gaps") == "1"
     institutions = _institutions(request, township)
     if gaps_only:
-        in_order = Q(plans__is_current=True, plans__review_on__gte=today)
-        institutions = institutions.annotate(plans_in_order=Count("plans", filter=in_order)).filter(
-            plans_in_order__lt=len(PlanKind)
-        )
+        institutions = _with_plan_gaps(institutions, today)
     page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     current = defaultdict(dict)
     for plan in Plan.objects.current().filter(institution__in=[i.pk for i in page]):
@@ -114,7 +113,12 @@ def index(request):
         {
             "institution": institution,
             "cells": [
-                _plan_cell(current[institution.pk].get(kind), today) for kind in PlanKind.values
+                _plan_cell(
+                    current[institution.pk].get(kind),
+                    today,
+                    required=kind in required_plan_kinds(institution.kind),
+                )
+                for kind in PlanKind.values
             ],
         }
         for institution in page
@@ -135,15 +139,35 @@ def index(request):
     )
 
 
-def _plan_cell(plan, today):
-    return {"plan": plan, "status": plan.status(today) if plan else PlanStatus.MISSING}
+def _plan_cell(plan, today, *, required):
+    if plan is not None:
+        return {"plan": plan, "status": plan.status(today)}
+    return {"plan": None, "status": PlanStatus.MISSING if required else PlanStatus.NOT_REQUIRED}
+
+
+def _with_plan_gaps(institutions, today):
+    """Those missing a plan they must keep (required_plan_kinds), or with one overdue."""
+    in_order = Q(plans__is_current=True, plans__review_on__gte=today)
+    residential = Q(kind__in=RESIDENTIAL_KINDS)
+    return institutions.annotate(
+        in_order=Count("plans", filter=in_order),
+        basic_in_order=Count("plans", filter=in_order & Q(plans__kind__in=BASIC_PLAN_KINDS)),
+        overdue=Count("plans", filter=Q(plans__is_current=True, plans__review_on__lt=today)),
+    ).filter(
+        (residential & Q(in_order__lt=len(PlanKind)))
+        | (~residential & Q(basic_in_order__lt=len(BASIC_PLAN_KINDS)))
+        | Q(overdue__gt=0)
+    )
 
 
 def _plan_totals(user, township, today):
-    """Per kind: institutions with a current plan in order, and with one overdue."""
+    """Per kind: institutions that must keep it with one in order, overdue, or missing."""
+    institutions = Institution.objects.visible_to(user).active()
     plans = Plan.objects.visible_to(user).current().filter(institution__is_active=True)
     if township is not None:
+        institutions = institutions.filter(township=township)
         plans = plans.filter(institution__township=township)
+    plans = plans.filter(Q(kind__in=BASIC_PLAN_KINDS) | Q(institution__kind__in=RESIDENTIAL_KINDS))
     counted = {
         row["kind"]: row
         for row in plans.values("kind").annotate(
@@ -151,14 +175,23 @@ def _plan_totals(user, township, today):
             overdue=Count("pk", filter=Q(review_on__lt=today)),
         )
     }
-    return [
-        {
-            "label": label,
-            "in_order": counted.get(kind, {}).get("in_order", 0),
-            "overdue": counted.get(kind, {}).get("overdue", 0),
-        }
-        for kind, label in PlanKind.choices
-    ]
+    required = institutions.aggregate(
+        every=Count("pk"), residential=Count("pk", filter=Q(kind__in=RESIDENTIAL_KINDS))
+    )
+    totals = []
+    for kind, label in PlanKind.choices:
+        row = counted.get(kind, {})
+        in_order, overdue = row.get("in_order", 0), row.get("overdue", 0)
+        must = required["every"] if kind in BASIC_PLAN_KINDS else required["residential"]
+        totals.append(
+            {
+                "label": label,
+                "in_order": in_order,
+                "overdue": overdue,
+                "missing": max(must - in_order - overdue, 0),
+            }
+        )
+    return totals
 
 
 @login_required
@@ -167,8 +200,13 @@ def institution(request, pk):
     place = _institution(request, pk)
     today = timezone.localdate()
     current = {plan.kind: plan for plan in place.plans.current()}
+    required = required_plan_kinds(place.kind)
     plans = [
-        {"kind": kind, "label": label, **_plan_cell(current.get(kind), today)}
+        {
+            "kind": kind,
+            "label": label,
+            **_plan_cell(current.get(kind), today, required=kind in required),
+        }
         for kind, label in PlanKind.choices
     ]
     supplies = list(place.supplies.active())

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from institutions.models import InstitutionKind
 from preparedness import services
 from preparedness.models import Plan, PlanKind, PlanStatus
 from tests.factories import InstitutionFactory
@@ -142,6 +143,23 @@ def test_the_matrix_flags_missing_and_overdue_plans(client_for, officer, institu
     assert totals[PlanKind.WINTER.label] == (0, 1)
 
 
+def test_a_registry_keeps_fire_and_winter_plans_only(client_for, officer, township1):
+    registry = InstitutionFactory(township=township1, kind=InstitutionKind.MARRIAGE_REGISTRY)
+    PlanFactory(institution=registry, kind=PlanKind.FIRE)
+    PlanFactory(institution=registry, kind=PlanKind.WINTER)
+    client = client_for(officer)
+    response = client.get(reverse("preparedness:index"))
+    [row] = response.context["rows"]
+    assert [cell["status"] for cell in row["cells"]] == [
+        PlanStatus.CURRENT,
+        PlanStatus.NOT_REQUIRED,
+        PlanStatus.NOT_REQUIRED,
+        PlanStatus.CURRENT,
+    ]
+    assert client.get(reverse("preparedness:index"), {"gaps": "1"}).context["rows"] == []
+    assert [t["missing"] for t in response.context["totals"]] == [0, 0, 0, 0]
+
+
 def test_the_matrix_filters_by_township_and_by_gaps(
     client_for, officer, institution1, institution2
 ):
@@ -173,8 +191,9 @@ def test_the_matrix_costs_the_same_queries_at_any_size(
         PlanFactory(institution=place, kind=PlanKind.WINTER)
     client = client_for(officer)
     # The request's session, user and savepoints (7), townships, the count and the page
-    # of institutions, their current plans, the totals per kind.
-    with django_assert_num_queries(12):
+    # of institutions, their current plans, the totals per kind and the institutions
+    # that must keep each kind.
+    with django_assert_num_queries(13):
         response = client.get(reverse("preparedness:index"))
     assert len(response.context["rows"]) == count
 
