@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
 from epidemic.models import WeeklyReport
@@ -83,7 +84,7 @@ class WeeklyReportForm(StyledFormMixin, forms.ModelForm):
 
 class CloseFollowUpForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
-        label=_("What was done"),
+        label=pgettext_lazy("follow-up", "What was done"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": _("Say what was done before closing the follow-up.")},

@@ -257,7 +257,9 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
-    closing_note = models.TextField(_("what was done"), blank=True, max_length=2000)
+    closing_note = models.TextField(
+        pgettext_lazy("follow-up", "what was done"), blank=True, max_length=2000
+    )
 
     objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords(bases=[ClientAddressRecord])
