@@ -25,12 +25,11 @@ SEARCH_MAX_LENGTH = 50
 
 
 def people_matching(people, term):
-    """People whose name, username or phone contains the typed text."""
+    """People whose name or username contains the typed text (phones are encrypted at rest:
+    they cannot be searched)."""
     if not term:
         return people.none()
-    return people.filter(
-        Q(full_name__contains=term) | Q(username__contains=term) | Q(phone__contains=term)
-    )
+    return people.filter(Q(full_name__contains=term) | Q(username__contains=term))
 
 
 def chosen_ids(value):

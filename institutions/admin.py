@@ -122,7 +122,8 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     ]
     list_filter = ["role", "is_active", "township"]
     list_select_related = ["township", "institution"]
-    search_fields = ["username", "full_name", "phone"]
+    # Not the phone: it is encrypted at rest and cannot be searched.
+    search_fields = ["username", "full_name"]
     autocomplete_fields = ["township", "institution"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),

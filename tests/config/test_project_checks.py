@@ -28,8 +28,15 @@ def test_every_model_change_has_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+# Real-looking field keys (config/crypto.py): production refuses to start without them.
+FIELD_KEYS = {
+    "FIELD_ENCRYPTION_KEYS": "Xb1QW0Jx5m3p3w2Yb2fQm8cK5kq5g2H6m9u3ZQ2vYkE=",
+    "FIELD_HMAC_KEY": "k3Jd8sLq2vN7xR4tY9wB1mC6zF0hG5aP8eU2iO7lK4jH",
+}
+
+
 def production_environment(**overrides):
-    """This process's environment without what makes a run local."""
+    """This process's environment without what makes a run local, with real field keys."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -37,6 +44,7 @@ def production_environment(**overrides):
         and not key.startswith("SECURE_")
     }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(FIELD_KEYS)
     env.update(overrides)
     return env
 
@@ -88,6 +96,8 @@ def test_deploy_check_is_clean_with_the_readmes_production_settings():
     production = readme_production_env()
     assert production["SECRET_KEY"] == "..."  # the reader puts a real key there; so do we
     production["SECRET_KEY"] = "p7Jc2vQ9sLm4Xw8zR1tY6uB3nE5kH0aFgD2sQ8wE4rT6yU9iO1pL3kJ7hG5fD"
+    assert production["FIELD_ENCRYPTION_KEYS"] == production["FIELD_HMAC_KEY"] == "..."
+    production.update(FIELD_KEYS)
     # The check needs no database server: the URL is only parsed. Production: not the test
     # settings, not a local run.
     env = {**production_environment(), **production}
