@@ -517,6 +517,12 @@ LOGGING = {
 
 SITE_TITLE = _("Civil Affairs Safety and Duty System")
 
+# --- Epidemic care -----------------------------------------------------------------------------
+
+# A care home whose residents vaccinated fall below this share (per cent) is listed for the
+# bureau. No figure was found in ../shared/ (the notice asks for 应接尽接).
+EPIDEMIC_LOW_COVERAGE_PERCENT = env.int("EPIDEMIC_LOW_COVERAGE_PERCENT", default=80)
+
 # --- Field encryption (ID numbers and phone numbers at rest) ---------------------------------
 
 # FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated: the first encrypts, all decrypt) and
