@@ -41,6 +41,8 @@ class PlanForm(StyledFormMixin, forms.ModelForm):
     """A new version of one kind of plan; what the kind needs is required for it."""
 
     document = DocumentField(label=_("Document (PDF or photo)"), required=False)
+    # The version this form supersedes (0: the first), checked when it is saved.
+    supersedes = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**6)
 
     class Meta:
         model = Plan
@@ -109,6 +111,7 @@ class PlanForm(StyledFormMixin, forms.ModelForm):
 
     def plan_fields(self):
         fields = {name: self.cleaned_data.get(name) for name in self.fields}
+        fields.pop("supersedes")
         fields["document"] = fields.get("document") or ""
         if fields.get("residents_unable_to_walk") is None:
             fields.pop("residents_unable_to_walk", None)

@@ -11,16 +11,29 @@ from preparedness.models import Drill, Plan
 from preparedness.permissions import can_write
 
 
+class AlreadySuperseded(Exception):
+    """The form was made for a version that is no longer the latest: sent twice (back
+    button, double tap), or someone saved a version meanwhile. `latest` is that version."""
+
+    def __init__(self, latest):
+        super().__init__(latest)
+        self.latest = latest
+
+
 @transaction.atomic
-def add_plan_version(*, institution, user, kind, **fields):
+def add_plan_version(*, institution, user, kind, supersedes=None, **fields):
     """Record a new version of `kind` of plan; the current one (if any) is superseded.
 
-    The institution's row is locked so two versions sent at once get numbers in turn.
+    `supersedes` is the version number the form was made from (0 for none): when another
+    version was saved since, nothing is recorded (AlreadySuperseded). The institution's
+    row is locked so two versions sent at once are checked and numbered in turn.
     """
     if not can_write(user, institution):
         raise PermissionDenied
     Institution.objects.select_for_update().filter(pk=institution.pk).first()
     earlier = Plan.objects.filter(institution=institution, kind=kind).order_by("-version").first()
+    if supersedes is not None and (earlier.version if earlier else 0) != supersedes:
+        raise AlreadySuperseded(earlier)
     if earlier is not None:
         Plan.objects.filter(institution=institution, kind=kind, is_current=True).update(
             is_current=False

@@ -240,12 +240,24 @@ def plan_new(request, pk, kind):
         }
     elif kind == PlanKind.ONE_POLICY:
         initial = {"designated_hospital": place.designated_hospital}
+    initial["supersedes"] = current.version if current else 0
     form = PlanForm(request.POST or None, request.FILES or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.add_plan_version(
-                institution=place, user=request.user, kind=kind, **form.plan_fields()
+                institution=place,
+                user=request.user,
+                kind=kind,
+                supersedes=form.cleaned_data["supersedes"],
+                **form.plan_fields(),
             )
+        except services.AlreadySuperseded as superseded:
+            messages.info(
+                request,
+                _("Version %(version)d of this plan was saved meanwhile; nothing was added.")
+                % {"version": superseded.latest.version},
+            )
+            return redirect(superseded.latest)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

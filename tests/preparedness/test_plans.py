@@ -27,6 +27,7 @@ def plan_data(**overrides):
         "review_on": (today + datetime.timedelta(days=355)).isoformat(),
         "residents_unable_to_walk": "3",
         "evacuation_assignments": "101房 张某 → 护理员李某",
+        "supersedes": "0",
     }
     data.update(overrides)
     return data
@@ -37,7 +38,7 @@ def new_plan_url(institution, kind="fire"):
 
 
 def test_a_new_version_supersedes_the_current_plan(institution1, town1):
-    fields = {k: v for k, v in plan_data().items() if k != "owner_phone"}
+    fields = {k: v for k, v in plan_data().items() if k not in ("owner_phone", "supersedes")}
     fields["approved_on"] = datetime.date.fromisoformat(fields["approved_on"])
     fields["review_on"] = datetime.date.fromisoformat(fields["review_on"])
     first = services.add_plan_version(
@@ -216,3 +217,14 @@ def test_a_plan_without_a_document_has_none_to_serve(client_for, officer, instit
     plan = PlanFactory(institution=institution1)
     response = client_for(officer).get(reverse("preparedness:plan_document", args=[plan.pk]))
     assert response.status_code == 404
+
+
+def test_the_same_form_sent_twice_adds_one_version(client_for, town1, institution1):
+    client = client_for(town1)
+    first = client.post(new_plan_url(institution1), plan_data())
+    again = client.post(new_plan_url(institution1), plan_data())
+    plan = Plan.objects.get()
+    assert first.url == again.url == plan.get_absolute_url()
+    next_version = client.post(new_plan_url(institution1), plan_data(supersedes="1"))
+    assert next_version.status_code == 302
+    assert list(Plan.objects.values_list("version", "is_current")) == [(2, True), (1, False)]
