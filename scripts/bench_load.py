@@ -705,7 +705,95 @@ def in_threads(jobs, ramp):
     return merged, elapsed
 
 
-def run_clients(port, clerks, officers, answers, failing, args):
+class CpuMeter:
+    """CPU seconds spent during the working phase: by gunicorn's workers (exactly, from /proc),
+    by PostgreSQL's backends of the run's database (sampled every second: a backend that
+    ends between samples loses its last second), by this process (the clients), and by the
+    whole machine (/proc/stat), so that what the server costs a request can be told apart
+    from what the rest of a busy machine takes."""
+
+    def __init__(self, server_pid, database):
+        self.server_pid = server_pid
+        self.database = database
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.backends = {}  # pid -> (first seen, last seen) CPU seconds
+        self.running = False
+
+    def _cpu(self, pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def _workers(self):
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                if int(fields[1]) == self.server_pid:
+                    found.append(int(entry.name))
+        return found
+
+    def _machine(self):
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return (sum(values) - values[3] - values[4]) / self.tick  # all but idle and iowait
+
+    def _sample_backends(self, cursor, first=False):
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [self.database],
+        )
+        for (pid,) in cursor.fetchall():
+            cpu = self._cpu(pid)
+            if cpu is None:
+                continue
+            seen = self.backends.get(pid)
+            # A backend that appears during the run started with (almost) nothing.
+            self.backends[pid] = (seen[0] if seen else (cpu if first else 0.0), cpu)
+
+    def _watch(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            while self.running:
+                self._sample_backends(cursor)
+                time.sleep(1)
+        connection.close()
+
+    def start(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            self._sample_backends(cursor, first=True)
+        connection.close()
+        self.workers = {pid: self._cpu(pid) or 0.0 for pid in self._workers()}
+        self.machine = self._machine()
+        self.own = time.process_time()
+        self.running = True
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
+
+    def stop(self):
+        self.running = False
+        self.watcher.join()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            self._sample_backends(cursor)
+        connection.close()
+        self.result = {
+            "gunicorn": sum((self._cpu(pid) or 0.0) - cpu for pid, cpu in self.workers.items()),
+            "postgres": sum(last - first for first, last in self.backends.values()),
+            "clients": time.process_time() - self.own,
+            "machine": self._machine() - self.machine,
+        }
+
+
+def run_clients(port, clerks, officers, answers, failing, args, meter):
     """Everyone signs in (all at once, starts spread over args.ramp), then works for
     args.seconds. Returns ((sign-in Recorder, seconds), (work Recorder, seconds), submitted)."""
     from django.urls import reverse
@@ -747,7 +835,9 @@ def run_clients(port, clerks, officers, answers, failing, args):
 
         return job
 
+    meter.start()
     working = in_threads([work(role, who) for role, who in people if who["username"] in clients], 0)
+    meter.stop()
     return signing_in, working, submitted
 
 
@@ -758,7 +848,8 @@ def percentile(ordered, share):
 
 def report(title, recorder, elapsed, out):
     out.write(
-        f"\n{title}\n\n| {'request':42} | {'count':>6} | {'errors':>6} | {'p50 ms':>7} | {'p95 ms':>7} "
+        f"\n{title}\n\n"
+        f"| {'request':42} | {'count':>6} | {'errors':>6} | {'p50 ms':>7} | {'p95 ms':>7} "
         f"| {'max ms':>7} | {'req/s':>6} |\n"
         f"|{'-' * 44}|{'-' * 8}|{'-' * 8}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|\n"
     )
@@ -814,13 +905,16 @@ def scenario_main(args):
     base_name = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"]["NAME"] = f"test_{base_name}_load"
     start = time.perf_counter()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         bench_data.build(args.scale, stdout=io.StringIO())
         total_errors = scenario(args, start)
     finally:
         connection.close()
-        if args.keep:
+        # The name changes once the database exists (a failed migration leaves it behind).
+        if connection.settings_dict["NAME"] == base_name:
+            pass
+        elif args.keep:
             print(f"kept database {connection.settings_dict['NAME']}")
         else:
             connection.creation.destroy_test_db(base_name, verbosity=0)
@@ -873,8 +967,9 @@ def scenario(args, start):
             "once, no think time), the clients in this process\n"
         )
         out.flush()
+        meter = CpuMeter(server.pid, name)
         (signins, signin_seconds), (recorder, elapsed), submitted = run_clients(
-            port, clerks, officers, answers, failing, args
+            port, clerks, officers, answers, failing, args, meter
         )
         load_after = os.getloadavg()
     finally:
@@ -897,6 +992,19 @@ def scenario(args, start):
         f"minute; run {elapsed:.1f} s"
         + (f"; {ran_out} clerks ran out of drafts (raise --drafts)" if ran_out else "")
         + "\n"
+    )
+    cpu = meter.result
+    requests = sum(len(timings) for timings in recorder.timings.values())
+    server = cpu["gunicorn"] + cpu["postgres"]
+    cores_count = os.cpu_count() or 1
+    others = max(0.0, cpu["machine"] - server - cpu["clients"])
+    out.write(
+        f"CPU while working: gunicorn {cpu['gunicorn']:.1f} s + PostgreSQL "
+        f"≈{cpu['postgres']:.1f} s = {server / max(requests, 1) * 1000:.0f} ms a request "
+        f"(≈{cores_count * requests / max(server, 0.001):.0f} requests/s on {cores_count} "
+        f"cores the server had to itself); the clients {cpu['clients']:.1f} s; the machine "
+        f"{cpu['machine']:.1f} of {elapsed * cores_count:.1f} CPU-seconds, {others:.1f} of "
+        "them other work\n"
     )
     out.write(
         f"machine: {cores}, load average {load_before[0]:.2f} before, "
