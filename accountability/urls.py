@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 - the app's views are added here
+from django.urls import path
+
+from accountability import views
 
 app_name = "accountability"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="case"),
+    path("<int:pk>/documents/", views.add_document, name="add_document"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document, name="document"),
+]

@@ -12,6 +12,7 @@ from duty_roster.models import (
     LeaveApprover,
     LeaveReport,
     Shift,
+    SpotCheck,
     SwapRequest,
 )
 
@@ -140,3 +141,12 @@ class IncidentAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(HistoryAdmin):
+    list_display = ["post", "checked_at", "method", "result", "checked_by", "closed_at"]
+    list_filter = ["result", "method", "post__kind"]
+    list_select_related = ["post", "checked_by"]
+    date_hierarchy = "checked_at"
+    raw_id_fields = ["post", "shift", "checked_by", "responded_by", "closed_by"]

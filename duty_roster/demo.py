@@ -23,6 +23,7 @@ from duty_roster.models import (
     LeaveReport,
     PostKind,
     Shift,
+    SpotCheck,
 )
 from institutions.models import (
     RESIDENTIAL_KINDS,
@@ -297,11 +298,62 @@ def seed(*, password, stdout):
     seed_attendance(timezone.now())
     seed_leave_approvers()
     seed_leave_and_incidents(today)
+    seed_spot_checks(timezone.now())
     attendance = Attendance.objects.filter(shift__starts_at__lte=timezone.now())
     stdout.write(
         f"duty_roster: {len(posts)} posts, {Shift.objects.count()} shifts ({created} new), "
         f"{attendance.filter(checked_in_at__isnull=False).count()} check-ins "
         f"({attendance.late().count()} late), {attendance.missed().count()} absent, "
         f"{LeaveApprover.objects.count()} leave approvers, "
-        f"{LeaveReport.objects.count()} leave reports, {Incident.objects.count()} incidents"
+        f"{LeaveReport.objects.count()} leave reports, {Incident.objects.count()} incidents, "
+        f"{SpotCheck.objects.count()} spot checks"
+    )
+
+
+SPOT_CHECK_FINDING = "电话响铃6声后由门卫接听，带班领导不在岗，值班记录未填写"
+
+
+def seed_spot_checks(now):
+    """The bureau's spot checks (查岗) of the last days: township centres that passed, and
+    one that failed, answered by its township; once only."""
+    if SpotCheck.objects.exists():
+        return
+    officer = User.objects.get(username="officer")
+    town1 = User.objects.get(username="town1")
+    centres = list(
+        DutyPost.objects.filter(kind=PostKind.TOWNSHIP_CENTRE).order_by("township__code")[:4]
+    )
+    for n, post in enumerate(centres[1:], start=1):
+        checked_at = now - datetime.timedelta(days=n, hours=3)
+        shift = services.shift_on_duty(post, checked_at)
+        services.record_spot_check(
+            user=officer,
+            post=post,
+            checked_at=checked_at,
+            method="phone" if n % 2 else "video",
+            answered_by=shift.leader.display_name if shift else "值班员",
+            leader_present=True,
+            officers_present=True,
+            result="passed",
+        )
+    failed_post = DutyPost.objects.filter(
+        kind=PostKind.TOWNSHIP_CENTRE, township=town1.township
+    ).first()
+    if failed_post is None:
+        return
+    failed = services.record_spot_check(
+        user=officer,
+        post=failed_post,
+        checked_at=now - datetime.timedelta(days=2, hours=14),
+        method="phone",
+        answered_by="门卫",
+        leader_present=False,
+        officers_present=True,
+        result="failed",
+        findings=SPOT_CHECK_FINDING,
+    )
+    services.answer_spot_check(
+        check=failed,
+        user=town1,
+        response="已对带班领导进行提醒谈话，补填值班记录，值班电话改为值班室专人接听",
     )

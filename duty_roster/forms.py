@@ -11,7 +11,16 @@ from django.utils.translation import pgettext_lazy
 
 from config.forms import StyledFormMixin
 from duty_roster import periods, pickers
-from duty_roster.models import DutyLogEntry, IncidentCategory, IncidentSeverity, LeaveApprover
+from duty_roster.models import (
+    DutyLogEntry,
+    DutyPost,
+    FollowUpState,
+    IncidentCategory,
+    IncidentSeverity,
+    LeaveApprover,
+    SpotCheckMethod,
+    SpotCheckResult,
+)
 from duty_roster.pickers import (
     PeopleChoiceField,
     PersonChoiceField,
@@ -379,3 +388,135 @@ class CountyRosterForm(StyledFormMixin, forms.Form):
         if data.get("township"):
             parts.append(f"{self.fields['township'].label}：{data['township'].name}")
         return "；".join(parts)
+
+
+# --- Spot checks (查岗) -----------------------------------------------------------
+
+
+def posts_matching(posts, term):
+    """Posts whose name contains the typed text."""
+    if not term:
+        return posts.none()
+    return posts.filter(name__contains=term)
+
+
+class SpotCheckForm(StyledFormMixin, SubmitOnceMixin):
+    post = forms.ModelChoiceField(label=_("Duty post"), queryset=DutyPost.objects.none())
+    checked_at = LocalDateTimeField(label=_("Checked at"))
+    method = forms.ChoiceField(
+        label=_("How"), choices=SpotCheckMethod.choices, widget=forms.RadioSelect
+    )
+    answered_by = forms.CharField(
+        label=_("Who answered"),
+        max_length=50,
+        required=False,
+        help_text=_("Name and position of the person who answered the phone or met you."),
+    )
+    leader_present = forms.BooleanField(label=_("The leader on duty was present"), required=False)
+    officers_present = forms.BooleanField(label=_("The duty officers were present"), required=False)
+    result = forms.ChoiceField(
+        label=pgettext_lazy("spot check", "Result"),
+        choices=SpotCheckResult.choices,
+        widget=forms.RadioSelect,
+    )
+    findings = forms.CharField(
+        label=_("Findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the post fails: the post answers what was done about it."),
+    )
+
+    field_order = [
+        "post",
+        "checked_at",
+        "method",
+        "answered_by",
+        "leader_present",
+        "officers_present",
+        "result",
+        "findings",
+    ]
+
+    def __init__(self, *args, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = DutyPost.objects.filter(is_active=True).order_by(
+            "kind", "name", "pk"
+        )
+        offer_few(self, ["post"], search=search, matching=posts_matching)
+
+    def clean(self):
+        data = super().clean()
+        result = data.get("result")
+        if result == SpotCheckResult.PASSED and not (
+            data.get("leader_present") and data.get("officers_present")
+        ):
+            self.add_error(
+                "result",
+                _("A post passes only when its leader on duty and duty officers are present."),
+            )
+        if result == SpotCheckResult.FAILED and not data.get("findings", "").strip():
+            self.add_error("findings", _("Write what was found: the post has to answer it."))
+        return data
+
+
+class SpotCheckFilterForm(StyledFormMixin, forms.Form):
+    township = forms.ModelChoiceField(
+        label=_("Township"), queryset=Township.objects.none(), required=False
+    )
+    result = forms.ChoiceField(
+        label=pgettext_lazy("spot check", "Result"),
+        choices=[("", _("Any")), *SpotCheckResult.choices],
+        required=False,
+    )
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up"), choices=[("", _("Any")), *FollowUpState.choices], required=False
+    )
+    date_from = LocalDateField(label=_("From"), required=False)
+    date_to = LocalDateField(label=_("Until"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = Township.objects.visible_to(user).order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The last day is before the first day."))
+        return data
+
+    def filter(self, checks):
+        """The checks as filtered (all of them while the form has errors)."""
+        if not self.is_valid():
+            return checks
+        data = self.cleaned_data
+        if data.get("township"):
+            checks = checks.filter(post__township=data["township"])
+        if data.get("result"):
+            checks = checks.filter(result=data["result"])
+        if data.get("follow_up"):
+            checks = checks.in_follow_up(data["follow_up"])
+        zone = timezone.get_current_timezone()
+        if data.get("date_from"):
+            start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
+            checks = checks.filter(checked_at__gte=start)
+        if data.get("date_to"):
+            end = datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
+            checks = checks.filter(checked_at__lt=end)
+        return checks
+
+
+class SpotCheckAnswerForm(StyledFormMixin, forms.Form):
+    response = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write what was done about the finding.")},
+    )
+
+
+class SpotCheckCloseForm(StyledFormMixin, forms.Form):
+    closing_note = forms.CharField(
+        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duty_roster import printing, views
+from duty_roster import printing, spot_checks, views
 
 app_name = "duty_roster"
 
@@ -25,4 +25,14 @@ urlpatterns = [
     path("incidents/new/", views.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
     path("incidents/<int:pk>/<slug:action>/", views.incident_action, name="incident_action"),
+    path("spot-checks/", spot_checks.spot_check_list, name="spot_checks"),
+    path("spot-checks/new/", spot_checks.spot_check_new, name="spot_check_new"),
+    path("spot-checks/random/", spot_checks.spot_check_random, name="spot_check_random"),
+    path("spot-checks/by-township/", spot_checks.spot_check_summary, name="spot_check_summary"),
+    path("spot-checks/<int:pk>/", spot_checks.spot_check_detail, name="spot_check"),
+    path(
+        "spot-checks/<int:pk>/<slug:action>/",
+        spot_checks.spot_check_action,
+        name="spot_check_action",
+    ),
 ]

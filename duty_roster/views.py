@@ -29,13 +29,16 @@ from duty_roster.forms import (
     ShiftForm,
     SwapForm,
 )
+from duty_roster.history import shift_history
 from duty_roster.models import (
     MAX_SHIFT_LENGTH,
     Attendance,
+    FollowUpState,
     Incident,
     LeaveReport,
     RequestStatus,
     Shift,
+    SpotCheck,
     SwapRequest,
     incident_phone_report_minutes,
     incident_written_report_minutes,
@@ -111,6 +114,14 @@ def index(request):
         "leave_to_decide": LeaveReport.objects.filter(
             approver=user, status=RequestStatus.PENDING
         ).select_related("person")[:WAITING_SHOWN],
+        # A township's (or institution's) failed spot checks it has not answered yet.
+        "open_findings": (
+            []
+            if user.is_county_wide
+            else SpotCheck.objects.visible_to(user)
+            .in_follow_up(FollowUpState.AWAITING)
+            .select_related("post")[:WAITING_SHOWN]
+        ),
         "missed": Attendance.objects.visible_to(user)
         .absent_in_the_last_day(now)
         .select_related("shift__post", "person")
@@ -357,23 +368,9 @@ def shift_detail(request, pk, forms=None):
             f"{action}_form": forms.get(action) or _shift_form(action, request, shift)
             for action in SHIFT_FORM_ACTIONS
         },
-        "history": _shift_history(request.user, shift),
+        "history": shift_history(request.user, shift),
     }
     return render(request, "duty_roster/shift.html", context)
-
-
-def _shift_history(user, shift):
-    """The shift's changes and its swap requests'."""
-    return recent_changes(
-        user,
-        Source(shift.history.all()),
-        Source(
-            SwapRequest.history.filter(shift_id=shift.pk).select_related(
-                "requested_by", "replacement"
-            ),
-            describe=lambda row: f"{row.requested_by} → {row.replacement}",
-        ),
-    )
 
 
 @login_required

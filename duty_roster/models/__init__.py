@@ -33,6 +33,13 @@ from duty_roster.models.shifts import (
     SwapRequest,
     SwapRequestQuerySet,
 )
+from duty_roster.models.supervision import (
+    FollowUpState,
+    SpotCheck,
+    SpotCheckMethod,
+    SpotCheckQuerySet,
+    SpotCheckResult,
+)
 
 __all__ = [
     "BOUNDED",
@@ -45,6 +52,7 @@ __all__ = [
     "DutyLogEntry",
     "DutyPost",
     "DutyPostQuerySet",
+    "FollowUpState",
     "Holiday",
     "Incident",
     "IncidentCategory",
@@ -59,6 +67,10 @@ __all__ = [
     "RequestStatus",
     "Shift",
     "ShiftQuerySet",
+    "SpotCheck",
+    "SpotCheckMethod",
+    "SpotCheckQuerySet",
+    "SpotCheckResult",
     "SwapRequest",
     "SwapRequestQuerySet",
     "incident_phone_report_minutes",

@@ -104,7 +104,9 @@ class Shift(models.Model):
     submission_token = submission_token_field()
 
     objects = ShiftQuerySet.as_manager()
-    history = HistoricalRecords(bases=[ClientAddressRecord])
+    # Who is on the shift is part of its history: every add, remove or clear of officers
+    # writes a version (with its client address) and the officers as they then were.
+    history = HistoricalRecords(bases=[ClientAddressRecord], m2m_fields=["officers"])
 
     class Meta:
         ordering = ["post", "starts_at"]

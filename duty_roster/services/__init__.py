@@ -1,4 +1,4 @@
-"""Duty writes: rosters, swaps, check-in, handovers, leave reports and incidents.
+"""Duty writes: rosters, swaps, check-in, handovers, leave reports, incidents, spot checks.
 
 Each function checks who may act (PermissionDenied) and the rules of the duty
 system (ValidationError with a Chinese message, keyed by form field where one fits).
@@ -53,6 +53,16 @@ from duty_roster.services.roster import (
     posts_for,
     validate_shift,
 )
+from duty_roster.services.supervision import (
+    SPOT_CHECK_DAYS_BACK,
+    answer_spot_check,
+    close_spot_check,
+    may_answer,
+    may_spot_check,
+    random_post_on_duty,
+    record_spot_check,
+    shift_on_duty,
+)
 
 __all__ = [
     "CHECK_IN_EARLY_MINUTES",
@@ -62,17 +72,20 @@ __all__ = [
     "MAX_LEAVE_DAYS",
     "MAX_ROSTER_DAYS",
     "MAX_SHIFT_HOURS",
+    "SPOT_CHECK_DAYS_BACK",
     "AlreadySubmitted",
     "accept_swap",
     "acknowledge_handover",
     "acknowledge_incident",
     "add_incident_report",
     "add_log_entry",
+    "answer_spot_check",
     "busy_elsewhere",
     "can_manage_post",
     "check_in",
     "check_out",
     "check_swap_still_possible",
+    "close_spot_check",
     "coverage",
     "create_once",
     "create_shift",
@@ -86,11 +99,16 @@ __all__ = [
     "lock_people",
     "lock_post",
     "mark_missed_check_ins",
+    "may_answer",
+    "may_spot_check",
     "next_shift",
     "on_leave",
     "posts_for",
+    "random_post_on_duty",
+    "record_spot_check",
     "report_incident",
     "request_swap",
+    "shift_on_duty",
     "validate_shift",
     "write_handover",
 ]
