@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -149,12 +150,17 @@ class DrillForm(StyledFormMixin, forms.ModelForm):
         label=_("Raise a hazard from the problems found"), required=False
     )
     hazard_category = forms.ChoiceField(
-        label=_("Hazard category"), choices=Category.choices, initial=Category.TRAINING
+        label=_("Hazard category"),
+        choices=Category.choices,
+        initial=Category.TRAINING,
+        required=False,
     )
     hazard_severity = forms.ChoiceField(
-        label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL
+        label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL, required=False
     )
     hazard_deadline = forms.DateField(label=_("Rectify by"), required=False, widget=DATE_WIDGET)
+    # One token per rendered form: sent twice, it finds the drill (and hazard) it recorded.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     HAZARD_FIELDS = ("raise_hazard", "hazard_category", "hazard_severity", "hazard_deadline")
 
@@ -183,6 +189,7 @@ class DrillForm(StyledFormMixin, forms.ModelForm):
             "evacuation_extra_seconds",
             "problems",
             *[name for name in self.HAZARD_FIELDS if name in self.fields],
+            "token",
         ]
         self.order_fields(order)
 
@@ -204,6 +211,9 @@ class DrillForm(StyledFormMixin, forms.ModelForm):
                 self.add_error(
                     "problems", _("Describe the problems found to raise a hazard from them.")
                 )
+            for name in ("hazard_category", "hazard_severity"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, forms.Field.default_error_messages["required"])
             deadline = cleaned.get("hazard_deadline")
             if deadline is None:
                 self.add_error("hazard_deadline", _("Set the date by which it must be rectified."))

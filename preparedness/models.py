@@ -330,6 +330,8 @@ class Drill(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # One per rendered form: the same form sent twice finds the drill it recorded.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = DrillQuerySet.as_manager()
     history = HistoricalRecords(bases=[ClientAddressRecord])

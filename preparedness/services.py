@@ -2,7 +2,7 @@
 raises a hazard from the problems it found."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from inspections.services import raise_hazard
@@ -51,25 +51,53 @@ def add_plan_version(*, institution, user, kind, supersedes=None, **fields):
     return plan
 
 
-def record_drill(*, institution, user, hazard=None, **fields):
+class AlreadyRecorded(Exception):
+    def __init__(self, existing):
+        super().__init__(existing)
+        self.existing = existing
+
+
+def record_drill(*, institution, user, hazard=None, token=None, **fields):
     """Record a drill; with `hazard` (category, severity, deadline), raise a hazard from its
     problems through the inspections service, in the same transaction: no drill without
-    its hazard, no hazard without its drill."""
+    its hazard, no hazard without its drill. The same form (token) sent again records
+    nothing and raises AlreadyRecorded with the drill it recorded."""
     if not can_write(user, institution):
         raise PermissionDenied
-    drill = Drill(institution=institution, recorded_by=user, **fields)
-    drill.full_clean()
-    with transaction.atomic():
-        if hazard is not None:
-            if not drill.problems:
-                raise ValidationError(
-                    {"problems": _("Describe the problems found to raise a hazard from them.")}
+    if token is not None and (earlier := _drill_recorded_with(token, institution, user)):
+        raise AlreadyRecorded(earlier)
+    drill = Drill(institution=institution, recorded_by=user, submission_token=token, **fields)
+    drill.full_clean(exclude=["submission_token"])
+    try:
+        with transaction.atomic():
+            if hazard is not None:
+                if not drill.problems:
+                    raise ValidationError(
+                        {"problems": _("Describe the problems found to raise a hazard from them.")}
+                    )
+                drill.hazard = raise_hazard(
+                    institution=institution,
+                    user=user,
+                    description=drill.problems,
+                    token=token,
+                    **hazard,
                 )
-            drill.hazard = raise_hazard(
-                institution=institution,
-                user=user,
-                description=drill.problems,
-                **hazard,
-            )
-        drill.save()
+            drill.save()
+    except IntegrityError:
+        # The same form, sent twice at once: the other request recorded it first.
+        if token is not None and (earlier := _drill_recorded_with(token, institution, user)):
+            raise AlreadyRecorded(earlier) from None
+        raise
+    return drill
+
+
+def _drill_recorded_with(token, institution, user):
+    drill = Drill.objects.filter(submission_token=token).first()
+    if drill is None:
+        return None
+    if drill.institution_id != institution.pk or drill.recorded_by_id != user.pk:
+        # Someone else's form: never reveal or reuse their record.
+        raise ValidationError(
+            _("This form had expired and has been renewed: check it and save again.")
+        )
     return drill

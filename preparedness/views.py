@@ -449,8 +449,15 @@ def drill_new(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             drill = services.record_drill(
-                institution=place, user=request.user, hazard=form.hazard(), **form.drill_fields()
+                institution=place,
+                user=request.user,
+                hazard=form.hazard(),
+                token=form.cleaned_data["token"],
+                **form.drill_fields(),
             )
+        except services.AlreadyRecorded as recorded:
+            messages.info(request, _("This form had already been sent; nothing was added twice."))
+            return redirect(recorded.existing)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

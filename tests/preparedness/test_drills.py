@@ -2,6 +2,7 @@
 institutions that have not drilled this season."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,7 @@ def drill_data(**overrides):
         "evacuation_minutes": "3",
         "evacuation_extra_seconds": "20",
         "problems": "",
+        "token": str(uuid.uuid4()),
     }
     data.update(overrides)
     return data
@@ -45,6 +47,12 @@ def test_institution_staff_record_a_drill_with_its_evacuation_time(client_for, i
     assert response.status_code == 302
     assert (drill.evacuation_seconds, drill.evacuation_time) == (200, (3, 20))
     assert drill.recorded_by == inst1 and drill.hazard is None
+
+
+def test_township_staff_record_a_drill_without_raising_a_hazard(client_for, town1, institution1):
+    response = new_drill(client_for(town1), institution1, problems="门锁开启慢")
+    assert response.status_code == 302
+    assert Drill.objects.get().hazard is None and not Hazard.objects.exists()
 
 
 def test_a_drill_cannot_be_dated_in_the_future(client_for, inst1, institution1):
@@ -154,3 +162,29 @@ def test_the_drill_lists_cost_the_same_queries_at_any_size(
         missing = client.get(reverse("preparedness:not_drilled"))
     assert len(drills.context["page"]) == count // 2
     assert len(missing.context["page"]) == count - count // 2
+
+
+def test_the_same_form_sent_twice_records_one_drill_and_one_hazard(client_for, town1, institution1):
+    client = client_for(town1)
+    data = drill_data(
+        problems="消防通道堆放杂物",
+        raise_hazard="on",
+        hazard_category="evacuation",
+        hazard_severity="general",
+        hazard_deadline=days(7).isoformat(),
+    )
+    url = reverse("preparedness:drill_new", args=[institution1.pk])
+    first = client.post(url, data)
+    again = client.post(url, data)
+    drill = Drill.objects.get()
+    assert first.url == again.url == drill.get_absolute_url()
+    assert Hazard.objects.count() == 1
+
+
+def test_another_persons_form_token_is_not_reused(client_for, town1, officer, institution1):
+    data = drill_data()
+    url = reverse("preparedness:drill_new", args=[institution1.pk])
+    client_for(town1).post(url, data)
+    response = client_for(officer).post(url, data)
+    assert response.status_code == 200
+    assert Drill.objects.count() == 1
