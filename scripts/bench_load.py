@@ -18,7 +18,9 @@ home page it is sent to), all at once, the starts spread over `--ramp` seconds: 
 2-core machine half a minute, measured and reported on its own. Then, all together for
 `--seconds`:
 
-- a township user loops: the inspection list, then a draft of its own: each section's fill
+- a township user loops: the inspection list, then a draft of its own (the first one partly
+  done: a random number of its first items were answered in the set-up, so that the clerks
+  are caught at different points of their work, not all starting together): each section's fill
   page, every item answered through the endpoint the browser's htmx posts to (multipart,
   CSRF header, the real field names read from the page; every fifth inspection fails one
   item with a photo of the problem, so submitting it raises a hazard; the photo item gets a
@@ -298,6 +300,7 @@ def prepare(township_users, officers, drafts_per_user):
 
     from accounts.models import PasswordState
     from inspections.models import (
+        Answer,
         AnswerType,
         ChecklistTemplate,
         Inspection,
@@ -335,7 +338,7 @@ def prepare(township_users, officers, drafts_per_user):
                 township=township,
                 password=password_hash,
             )
-            clerks.append({"username": user.username, "township": township.name, "drafts": []})
+            clerks.append({"user": user, "username": user.username, "drafts": [], "skip": set()})
         for n in range(officers):
             user = User.objects.create(
                 username=f"{USER_PREFIX}officer{n:02d}",
@@ -371,11 +374,27 @@ def prepare(township_users, officers, drafts_per_user):
                     )
                 )
         created = Inspection.objects.bulk_create(drafts)
+        # The working phase catches the clerks in the middle of their work, as a working day
+        # would: each one's first draft has a random number of its first items answered
+        # already (else all fifty would reach their first submit together, after a lap).
+        generator = random.Random(7)  # noqa: S311 - how far each clerk had got
+        resumed = []
         for n, clerk in enumerate(clerks):
-            clerk["drafts"] = [
-                inspection.pk
-                for inspection in created[n * drafts_per_user : (n + 1) * drafts_per_user]
+            user = clerk.pop("user")
+            mine = created[n * drafts_per_user : (n + 1) * drafts_per_user]
+            clerk["drafts"] = [inspection.pk for inspection in mine]
+            first = Inspection.objects.select_related("institution").get(pk=mine[0].pk)
+            applicable = [
+                item
+                for item in items
+                if item.applies_to(first.institution) and answers[item.pk] is not None
             ]
+            for item in applicable[: generator.randrange(len(applicable))]:
+                clerk["skip"].add(item.pk)
+                resumed.append(
+                    Answer(inspection=first, item=item, value=answers[item.pk], answered_by=user)
+                )
+        Answer.objects.bulk_create(resumed)
     return clerks, bureau, answers, failing
 
 
@@ -573,6 +592,7 @@ def township_user(client, clerk, answers, failing, photo, submitted):
                 answers,
                 failing if number % FAIL_EVERY == FAIL_EVERY - 1 else None,
                 photo,
+                clerk["skip"] if number == 0 else (),
             )
             submitted.append(pk)
         except Failed:
@@ -580,7 +600,8 @@ def township_user(client, clerk, answers, failing, photo, submitted):
     clerk["ran_out"] = True
 
 
-def fill_and_submit(client, pk, answers, failing, photo):
+def fill_and_submit(client, pk, answers, failing, photo, skip=()):
+    """Every item of the draft answered (but those in `skip`, answered before), then submitted."""
     base = f"/inspections/{pk}/"
     _status, _location, text = client.page("township: fill page (a section)", base)
     select = SECTION_SELECT.search(text)
@@ -592,6 +613,8 @@ def fill_and_submit(client, pk, answers, failing, photo):
             )
         token = _csrf(text)
         for item_pk, action, form in ((int(m[1]), m[2], m[0]) for m in ITEM_FORM.finditer(text)):
+            if item_pk in skip:
+                continue
             answer_item(client, base, index, token, item_pk, action, form, answers, failing, photo)
     _status, _location, text = client.page("township: review", f"{base}review/")
     if f'action="{base}submit/"' not in text:
