@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from notifications.models import Notification, Rule
-from notifications.rules import daily_reports, duty, inspections, relief
+from notifications.rules import daily_reports, duty, epidemic, inspections, preparedness, relief
 from notifications.rules.base import Scan
 from notifications.services import Message, notify
 
@@ -178,6 +178,22 @@ RULES = [
         duty.incident_reported_late,
         urgent=True,
         description=gettext_lazy("First report later than the phone-report limit: the duty room."),
+    ),
+    RuleSpec(
+        "epidemic-positive",
+        gettext_lazy("Positive cases in a care home"),
+        epidemic.follow_up_opened,
+        urgent=True,
+        description=gettext_lazy(
+            "At once, and again whenever more positives are reported: the township, every "
+            "bureau officer and the robots."
+        ),
+    ),
+    RuleSpec(
+        "plan-review-overdue",
+        preparedness.RULE_NAME,
+        preparedness.plan_review_overdue,
+        description=preparedness.RULE_DESCRIPTION,
     ),
 ]
 SPECS = {spec.code: spec for spec in RULES}
