@@ -22,7 +22,7 @@ home page it is sent to), all at once, the starts spread over `--ramp` seconds: 
   done: a random number of its first items were answered in the set-up, so that the clerks
   are caught at different points of their work, not all starting together): each section's fill
   page, every item answered through the endpoint the browser's htmx posts to (multipart,
-  CSRF header, the real field names read from the page; every fifth inspection fails one
+  CSRF header, the real field names read from the page; one inspection in five fails one
   item with a photo of the problem, so submitting it raises a hazard; the photo item gets a
   photo), the review page, the submit form, and the result page it is sent to;
 - a bureau officer loops over the county dashboard, the inspections dashboard, the hazard
@@ -77,7 +77,7 @@ PAGES = [
 TEMPLATE_CODE = "festival-fire-sweep"  # the township sweep: 27 items over several sections
 PASSWORD = "Load-Test-2026-" + "x9"  # 3+ classes, 10+ characters, not common
 USER_PREFIX = "load_"
-FAIL_EVERY = 5  # every fifth inspection of a user fails one item (a hazard on submit)
+FAIL_EVERY = 5  # one inspection in five fails an item (a hazard on submit)
 
 
 def _setup_django():
@@ -338,7 +338,9 @@ def prepare(township_users, officers, drafts_per_user):
                 township=township,
                 password=password_hash,
             )
-            clerks.append({"user": user, "username": user.username, "drafts": [], "skip": set()})
+            clerks.append(
+                {"user": user, "username": user.username, "index": n, "drafts": [], "skip": set()}
+            )
         for n in range(officers):
             user = User.objects.create(
                 username=f"{USER_PREFIX}officer{n:02d}",
@@ -387,7 +389,9 @@ def prepare(township_users, officers, drafts_per_user):
             applicable = [
                 item
                 for item in items
-                if item.applies_to(first.institution) and answers[item.pk] is not None
+                if item.applies_to(first.institution)
+                and answers[item.pk] is not None
+                and item.pk != failing  # a draft that fails it must still be able to
             ]
             for item in applicable[: generator.randrange(len(applicable))]:
                 clerk["skip"].add(item.pk)
@@ -590,17 +594,17 @@ def township_user(client, clerk, answers, failing, photo, submitted):
                 client,
                 pk,
                 answers,
-                failing if number % FAIL_EVERY == FAIL_EVERY - 1 else None,
+                failing if (clerk["index"] + number) % FAIL_EVERY == 0 else None,
                 photo,
                 clerk["skip"] if number == 0 else (),
+                submitted,
             )
-            submitted.append(pk)
         except Failed:
             continue  # recorded: the next draft
     clerk["ran_out"] = True
 
 
-def fill_and_submit(client, pk, answers, failing, photo, skip=()):
+def fill_and_submit(client, pk, answers, failing, photo, skip, submitted):
     """Every item of the draft answered (but those in `skip`, answered before), then submitted."""
     base = f"/inspections/{pk}/"
     _status, _location, text = client.page("township: fill page (a section)", base)
@@ -640,6 +644,7 @@ def fill_and_submit(client, pk, answers, failing, photo, skip=()):
             else f"not submitted (status {status}, to {location!r})"
         ),
     )
+    submitted.append(pk)  # list.append is atomic
     client.page("township: result page", f"{base}result/")
 
 
@@ -973,7 +978,16 @@ def scenario(args, start):
     port = free_port()
     redis = os.environ.get("REDIS_URL", "")
     server = start_server(
-        port, workers, args.timeout, log, {"DATABASE_URL": server_url(name), "MEDIA_ROOT": media}
+        port,
+        workers,
+        args.timeout,
+        log,
+        {
+            "DATABASE_URL": server_url(name),
+            "MEDIA_ROOT": media,
+            # WhiteNoise's warning that static files were not collected, once per worker.
+            "PYTHONWARNINGS": "ignore:No directory at",
+        },
     )
     try:
         # Each worker loads the app on its first request: not part of the measurement.
