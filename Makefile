@@ -72,8 +72,9 @@ clean:
 # Every page as three roles, and the Celery scans, at 1× and 10× a county's data (PostgreSQL;
 # BENCH_ARGS="--huge" adds 100×); fails if a page answers other than 200. Then the
 # 100,000-row ledger export and the 10,000-people import, each beside its floors measured
-# in the same run. README, "Benchmarks".
+# in the same run; then 50 clerks submitting inspections and 10 officers for 60 s (load test). README, "Benchmarks".
 bench: install
 	$(PY) -u scripts/bench.py $(BENCH_ARGS)
 	$(PY) -u scripts/bench_exports.py
 	$(PY) -u scripts/bench_imports.py
+	$(PY) -u scripts/bench_load.py
