@@ -13,6 +13,7 @@ from relief.models import (
     DisbursementBatch,
     HomeVisit,
     Household,
+    NoticeObjection,
     Payment,
     Person,
     PersonCategory,
@@ -96,6 +97,14 @@ class ApplicationAdmin(HistoryAdmin):
     ]
     list_filter = ["status", "programme"]
     raw_id_fields = ["person", "filed_by", "reviewed_by", "decided_by"]
+
+
+@admin.register(NoticeObjection)
+class NoticeObjectionAdmin(HistoryAdmin):
+    list_display = ["application", "objector", "raised_on", "status", "recorded_by", "resolved_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["application", "recorded_by", "resolved_by"]
+    readonly_fields = ["status", "resolved_by", "resolved_at"]
 
 
 class LineInline(admin.TabularInline):

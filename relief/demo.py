@@ -18,6 +18,7 @@ from relief.models import (
     BatchStatus,
     DisbursementBatch,
     Household,
+    NoticeObjection,
     Person,
     PersonCategory,
     Programme,
@@ -227,6 +228,29 @@ def seed_applications(programmes, reviewer):
     services.approve_application(application=filed[5], user=admin)
 
 
+def seed_objection(today):
+    """Of the two applications approved above (both now in 公示), a villager objects to one:
+    its payment waits for the bureau."""
+    if NoticeObjection.objects.exists():
+        return
+    reviewer = User.objects.get(username="town1b")
+    posted = (
+        Application.objects.in_public_notice(today)
+        .filter(township=reviewer.township)
+        .order_by("-pk")
+        .first()
+    )
+    if posted is None:
+        return
+    services.raise_objection(
+        application=posted,
+        user=reviewer,
+        objector="同村村民（匿名反映）",
+        content="反映其子女在县城经商，有赡养能力，请核实家庭收入。",
+        raised_on=today,
+    )
+
+
 def seed_paid_batch(programmes, today):
     period = f"{today:%Y-%m}"
     programme = programmes["orphan"]
@@ -273,6 +297,7 @@ def seed(*, password, stdout):
     reviewer = seed_reviewer(password)
     programmes = seed_programmes(today)
     seed_applications(programmes, reviewer)
+    seed_objection(today)
     seed_paid_batch(programmes, today)
     seed_transfer_request()
     stdout.write(

@@ -268,3 +268,21 @@ class VisitListForm(StyledFormMixin, forms.Form):
         elif data.get("follow_up") == "done":
             visits = visits.filter(follow_up_done=True)
         return visits
+
+
+class ObjectionForm(StyledFormMixin, forms.Form):
+    objector = forms.CharField(
+        label=_("Raised by"),
+        max_length=100,
+        help_text=_("Who raised it, e.g. a villager's name."),
+    )
+    content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
+    raised_on = forms.DateField(
+        label=_("Raised on"), widget=DATE, validators=[validate_relief_date]
+    )
+
+
+class ObjectionResolveForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Resolution"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -414,6 +414,21 @@ class ApplicationQuerySet(models.QuerySet):
         # the county joined to its person.
         return filter_visible(self, user, township_path="township", institution_path=None)
 
+    def in_public_notice(self, today=None):
+        """Approved and still posted (公示): not to be paid yet."""
+        today = today or timezone.localdate()
+        return self.filter(status=ApplicationStatus.APPROVED, notice_ends_on__gte=today)
+
+    def on_hold(self, today=None):
+        """Approved but not to be paid: still in 公示, or with an objection not yet resolved."""
+        today = today or timezone.localdate()
+        open_objection = NoticeObjection.objects.filter(
+            application=OuterRef("pk"), status=ObjectionStatus.OPEN
+        )
+        return self.filter(status=ApplicationStatus.APPROVED).filter(
+            Q(notice_ends_on__gte=today) | Exists(open_objection)
+        )
+
     def waiting_for(self, user):
         """What the user may decide next: the township reviews what a colleague filed, the
         bureau approves what the township reviewed."""
@@ -481,6 +496,10 @@ class Application(models.Model):
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # 公示: an approved application is posted for settings.RELIEF_PUBLIC_NOTICE_DAYS days (the
+    # first and last day here) before it is paid; an objection meanwhile holds the payment.
+    notice_starts_on = models.DateField(_("public notice from"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("public notice until"), null=True, blank=True)
     # The filing form's one-time token: the same form sent twice (back, then submit again)
     # finds the application it already made instead of filing a second one.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -501,6 +520,12 @@ class Application(models.Model):
             models.Index(fields=["township", "filed_at"], name="application_township_filed"),
             models.Index(
                 fields=["township", "status", "filed_at"], name="application_township_status"
+            ),
+            # The 公示 list: the applications posted now, a township's or the county's.
+            models.Index(
+                fields=["township", "notice_ends_on"],
+                condition=Q(notice_ends_on__isnull=False),
+                name="application_notice",
             ),
         ]
         constraints = [
@@ -526,6 +551,84 @@ class Application(models.Model):
         if self.township_id is None and self.person_id is not None:
             self.township_id = self.person.township_id
         super().save(*args, **kwargs)
+
+
+def public_notice_days():
+    """How many days an approved application is posted (公示) before it is paid. No figure in
+    ../shared/CHECKLISTS.md: a setting, 7 days unless set."""
+    return int(getattr(settings, "RELIEF_PUBLIC_NOTICE_DAYS", 7))
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open: payment held")
+    UPHELD = "upheld", _("Upheld: application refused")
+    DISMISSED = "dismissed", _("Dismissed: application proceeds")
+
+
+class NoticeObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(
+            self, user, township_path="application__township", institution_path=None
+        )
+
+    def open(self):
+        return self.filter(status=ObjectionStatus.OPEN)
+
+
+class NoticeObjection(models.Model):
+    """An objection (异议) to an application raised during its 公示, recorded by township or
+    county staff: while open, the application is not paid."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("application"),
+    )
+    objector = models.CharField(
+        _("raised by"), max_length=100, help_text=_("Who raised it, e.g. a villager's name.")
+    )
+    content = models.TextField(_("objection"))
+    raised_on = models.DateField(_("raised on"), validators=[validate_relief_date])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    objects = NoticeObjectionQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("objection in public notice")
+        verbose_name_plural = _("objections in public notice")
+        indexes = [
+            models.Index(fields=["application", "status"], name="objection_application"),
+            models.Index(
+                fields=["recorded_at"],
+                condition=Q(status="open"),
+                name="objection_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.objector}"
 
 
 class BatchStatus(models.TextChoices):

@@ -25,6 +25,8 @@ from relief.models import (
     DisbursementBatch,
     DuplicateStatus,
     HomeVisit,
+    NoticeObjection,
+    ObjectionStatus,
     Payment,
     Person,
     PersonCategory,
@@ -32,6 +34,7 @@ from relief.models import (
     RegistrationConflict,
     TransferRequest,
     TransferStatus,
+    public_notice_days,
 )
 from relief.validators import normalize_id_number, parse_period, validate_relief_date
 
@@ -398,15 +401,140 @@ def approve_application(*, application, user, note=""):
     application.decided_by = user
     application.decided_at = timezone.now()
     application.decision_note = note
+    days = public_notice_days()
+    if days > 0:
+        # 公示 first: paid once the notice has run without an objection standing.
+        start = timezone.localdate()
+        application.notice_starts_on = start
+        application.notice_ends_on = start + datetime.timedelta(days=days - 1)
     application.save()
-    Payment.objects.create(
+    if days <= 0:
+        _pay_application(application)
+    return application
+
+
+def _pay_application(application):
+    return Payment.objects.create(
         person=application.person,
         programme=application.programme,
         period=f"A{application.pk}",
         amount=application.amount,
         application=application,
     )
-    return application
+
+
+# --- Public notice (公示) and objections -----------------------------------------
+
+
+def may_record_objection(user, application):
+    return (
+        user.is_active
+        and (user.is_county_wide or user.is_township_staff)
+        and _in_township(user, application.township_id)
+    )
+
+
+@transaction.atomic
+def raise_objection(*, application, user, objector, content, raised_on):
+    """An objection to a posted application: its payment waits until the bureau resolves it."""
+    application = _locked(application)
+    if not may_record_objection(user, application):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if not Application.objects.in_public_notice(today).filter(pk=application.pk).exists():
+        raise ValidationError(
+            _("Objections are recorded while the application is in public notice (公示).")
+        )
+    errors = {}
+    if not (objector or "").strip():
+        errors["objector"] = _("Say who raised the objection.")
+    if not (content or "").strip():
+        errors["content"] = _("Write down the objection.")
+    if raised_on is None:
+        errors["raised_on"] = _("Give the date the objection was raised.")
+    elif raised_on > today:
+        errors["raised_on"] = _("The date cannot be in the future.")
+    elif raised_on < application.notice_starts_on:
+        errors["raised_on"] = _("The date cannot be before the public notice began.")
+    if errors:
+        raise ValidationError(errors)
+    return NoticeObjection.objects.create(
+        application=application,
+        objector=objector.strip(),
+        content=content.strip(),
+        raised_on=raised_on,
+        recorded_by=user,
+    )
+
+
+@transaction.atomic
+def resolve_objection(*, objection, user, upheld, note):
+    """The bureau decides: upheld refuses the application; dismissed lets it proceed (and
+    pays it if its 公示 is over and no other objection stands)."""
+    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
+    application = _locked(objection.application)
+    if not (user.is_active and user.is_county_wide):
+        raise PermissionDenied
+    if objection.status != ObjectionStatus.OPEN:
+        raise ValidationError(_("This objection has already been resolved."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason.")})
+    now = timezone.now()
+    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.resolved_by, objection.resolved_at, objection.resolution = user, now, note.strip()
+    objection.save()
+    if upheld:
+        if Payment.objects.filter(application=application).exists():
+            raise ValidationError(_("This application has already been paid."))
+        application.status = ApplicationStatus.REJECTED
+        application.decided_by = user
+        application.decided_at = now
+        application.decision_note = _("Objection upheld in public notice: %(note)s") % {
+            "note": note.strip()
+        }
+        application.save()
+        # Any other objection to it is answered by the same refusal.
+        NoticeObjection.objects.filter(application=application, status=ObjectionStatus.OPEN).update(
+            status=ObjectionStatus.UPHELD, resolved_by=user, resolved_at=now, resolution=note
+        )
+    else:
+        _release(application)
+    return objection
+
+
+def _release(application, today=None):
+    """Pay an approved application whose 公示 is over with no objection standing; else nothing."""
+    today = today or timezone.localdate()
+    if (
+        application.status != ApplicationStatus.APPROVED
+        or application.notice_ends_on is None
+        or Application.objects.on_hold(today).filter(pk=application.pk).exists()
+        or Payment.objects.filter(application=application).exists()
+    ):
+        return None
+    return _pay_application(application)
+
+
+@transaction.atomic
+def release_after_notice(*, user, today=None):
+    """Pay every approved application whose 公示 has ended with no objection standing (the
+    bureau presses this; a township cannot pay). Returns how many were paid."""
+    if not (user.is_active and user.is_county_wide):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    due = (
+        Application.objects.filter(
+            status=ApplicationStatus.APPROVED, notice_ends_on__lt=today, payment__isnull=True
+        )
+        .exclude(pk__in=Application.objects.on_hold(today).values("pk"))
+        .select_for_update(of=("self",))
+        .select_related("person", "programme")
+    )
+    paid = 0
+    for application in due:
+        _pay_application(application)
+        paid += 1
+    return paid
 
 
 @transaction.atomic
@@ -490,11 +618,15 @@ def generate_batch(*, programme, period, user):
         .select_related("person")
         .order_by("person_id", "category")
     )
+    # People whose application is still in 公示, or has an objection standing, are not paid
+    # yet: their line is left out with the reason, for the roster to show why.
+    held = _held_people()
     lines, seen = [], set()
     for category in categories:
         if category.person_id in seen:
             continue  # one line a person, whatever number of eligible categories
         seen.add(category.person_id)
+        reason = held.get(category.person_id, "")
         lines.append(
             BatchLine(
                 batch=batch,
@@ -503,6 +635,8 @@ def generate_batch(*, programme, period, user):
                 amount=programme.amount_for(category) or 0,
                 person_name=category.person.name,
                 village=category.person.village,
+                excluded=bool(reason),
+                exclusion_reason=reason,
             )
         )
     BatchLine.objects.bulk_create(lines)
@@ -511,6 +645,20 @@ def generate_batch(*, programme, period, user):
     record_bulk_created(batch.lines.all(), user=user)
     _refresh_totals(batch)
     return batch
+
+
+def _held_people(today=None):
+    """{person id: reason} for the people whose payment the 公示 holds today."""
+    today = today or timezone.localdate()
+    held = {}
+    on_hold = Application.objects.on_hold(today).values_list("person_id", "notice_ends_on")
+    for person_id, ends_on in on_hold:
+        if ends_on is not None and ends_on >= today:
+            reason = _("In public notice (公示) until %(day)s.") % {"day": f"{ends_on:%Y-%m-%d}"}
+        else:
+            reason = _("An objection raised in public notice (公示) is not yet resolved.")
+        held.setdefault(person_id, reason)
+    return held
 
 
 def _refresh_totals(batch):

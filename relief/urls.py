@@ -27,4 +27,9 @@ urlpatterns = [
     path("conflicts/<int:pk>/transfer/", views.conflict_transfer, name="conflict_transfer"),
     path("conflicts/<int:pk>/resolve/", views.conflict_resolve, name="conflict_resolve"),
     path("transfers/<int:pk>/<slug:action>/", views.transfer_action, name="transfer_action"),
+    path("notice/", views.public_notice, name="public_notice"),
+    path("notice/print/", views.public_notice_print, name="public_notice_print"),
+    path("notice/release/", views.notice_release, name="notice_release"),
+    path("notice/<int:pk>/objection/", views.objection_new, name="objection_new"),
+    path("objections/<int:pk>/<slug:action>/", views.objection_action, name="objection_action"),
 ]

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,7 @@ from config.counts import CachedCountPaginator, cached_figure
 from config.forms import add_service_errors
 from config.history import Source, recent_changes
 from exports.services import start_export
+from institutions.models import Township
 from relief import services
 from relief.forms import (
     ID_QUERY_RE,
@@ -24,6 +27,8 @@ from relief.forms import (
     CategoryForm,
     ExcludeForm,
     NoteForm,
+    ObjectionForm,
+    ObjectionResolveForm,
     PaidForm,
     PeopleSearchForm,
     PersonForm,
@@ -39,14 +44,18 @@ from relief.models import (
     DisbursementBatch,
     HomeVisit,
     Household,
+    NoticeObjection,
+    ObjectionStatus,
     Payment,
     Person,
     PersonCategory,
     RegistrationConflict,
     TransferRequest,
     TransferStatus,
+    public_notice_days,
 )
-from relief.validators import mask_phone, normalize_id_number
+from relief.printing import issuing_unit, township_id_of
+from relief.validators import mask_id_number, mask_phone, normalize_id_number
 
 PAGE_SIZE = 30
 # People overdue for a visit shown on the relief home page; the rest are on the people list.
@@ -616,3 +625,170 @@ def transfer_action(request, pk, action):
     else:
         messages.success(request, _("Saved."))
     return redirect("relief:transfers")
+
+
+# --- Public notice (公示) and objections -----------------------------------------
+
+
+def _notice_township(request):
+    """The township the 公示 is narrowed to: a clerk's own; the county's choice (?township=)."""
+    user = request.user
+    if user.is_township_staff:
+        return user.township
+    pk = township_id_of(request.GET)
+    return None if pk is None else Township.objects.filter(pk=pk).first()
+
+
+def _posted(user, township):
+    found = Application.objects.visible_to(user).in_public_notice()
+    if township is not None:
+        found = found.filter(township=township)
+    return found
+
+
+@login_required
+def public_notice(request):
+    """The applications in 公示 now, with their objections; the bureau resolves objections and
+    pays what has passed its notice."""
+    user = request.user
+    _require_relief_role(user)
+    township = _notice_township(request)
+    open_objections = NoticeObjection.objects.filter(
+        application=OuterRef("pk"), status=ObjectionStatus.OPEN
+    )
+    posted = (
+        _posted(user, township)
+        .select_related("person", "programme", "township")
+        .annotate(objected=Exists(open_objections))
+        .order_by("township_id", "notice_ends_on", "pk")
+    )
+    page = Paginator(posted, PAGE_SIZE).get_page(request.GET.get("page"))
+    objections = NoticeObjection.objects.visible_to(user).open()
+    if township is not None:
+        objections = objections.filter(application__township=township)
+    objections = objections.select_related(
+        "application__person", "application__programme", "recorded_by"
+    ).order_by("recorded_at", "pk")
+    objection_page = Paginator(objections, PAGE_SIZE).get_page(request.GET.get("objections"))
+    return render(
+        request,
+        "relief/public_notice.html",
+        {
+            "page": page,
+            "objections": objection_page,
+            "township": township,
+            "townships": Township.objects.visible_to(user) if user.is_county_wide else [],
+            "notice_days": public_notice_days(),
+            "resolve_form": ObjectionResolveForm(),
+        },
+    )
+
+
+@login_required
+def public_notice_print(request):
+    """The 公示 list to post, a township at a time: names, masked ID numbers, villages,
+    programmes and amounts, and until when objections are heard."""
+    user = request.user
+    _require_relief_role(user)
+    township = _notice_township(request)
+    if township is None and not user.is_county_wide:
+        raise PermissionDenied
+    rows = (
+        _posted(user, township)
+        .order_by("township_id", "person__village", "person__name", "pk")
+        .values_list(
+            "township__name",
+            "person__name",
+            "person__village",
+            "person__id_number",
+            "programme__name",
+            "amount",
+            "notice_starts_on",
+            "notice_ends_on",
+        )
+    )
+    lines = [
+        {
+            "number": number,
+            "township": row[0],
+            "name": row[1],
+            "village": row[2],
+            "masked_id": mask_id_number(row[3]),
+            "programme": row[4],
+            "amount": row[5],
+            "starts_on": row[6],
+            "ends_on": row[7],
+        }
+        for number, row in enumerate(rows, start=1)
+    ]
+    return render(
+        request,
+        "relief/public_notice_print.html",
+        {
+            "lines": lines,
+            "township": township,
+            "issuer": issuing_unit(),
+            "printed_on": timezone.localdate(),
+            "notice_days": public_notice_days(),
+        },
+    )
+
+
+def _posted_application(request, pk):
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related("person", "programme"), pk=pk
+    )
+
+
+@login_required
+def objection_new(request, pk):
+    application = _posted_application(request, pk)
+    if not services.may_record_objection(request.user, application):
+        raise PermissionDenied
+    form = ObjectionForm(request.POST or None, initial={"raised_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.raise_objection(
+                application=application, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Objection recorded: the payment is held."))
+            return redirect("relief:public_notice")
+    return render(request, "relief/objection_form.html", {"form": form, "application": application})
+
+
+@login_required
+@require_POST
+def objection_action(request, pk, action):
+    objection = get_object_or_404(NoticeObjection.objects.visible_to(request.user), pk=pk)
+    if action not in ("uphold", "dismiss"):
+        raise PermissionDenied
+    form = ObjectionResolveForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.resolve_objection(
+            objection=objection, user=request.user, upheld=action == "uphold", note=note
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return _redirect_back(request, "relief:public_notice")
+
+
+@login_required
+@require_POST
+def notice_release(request):
+    paid = services.release_after_notice(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d application paid after its public notice.",
+            "%(count)d applications paid after their public notice.",
+            paid,
+        )
+        % {"count": paid},
+    )
+    return redirect("relief:public_notice")

@@ -62,8 +62,11 @@ def application(town1, person):
 
 
 def test_application_is_reviewed_by_the_township_then_approved_by_the_bureau(
-    application, reviewer, officer
+    application, reviewer, officer, settings
 ):
+    settings.RELIEF_PUBLIC_NOTICE_DAYS = (
+        0  # paid at once (公示: tests/relief/test_public_notice.py)
+    )
     services.review_application(application=application, user=reviewer)
     services.approve_application(application=application, user=officer)
     application.refresh_from_db()
