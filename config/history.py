@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import pre_create_historical_m2m_records, pre_create_historical_record
 
 # Versions an object's page shows; older ones are in the admin's history.
 LATEST_VERSIONS = 20
@@ -66,6 +66,16 @@ def client_address(request):
 def record_client_address(sender, history_instance, **kwargs):
     if isinstance(history_instance, ClientAddressRecord) and history_instance.ip_address is None:
         history_instance.ip_address = client_address(current_request())
+
+
+@receiver(pre_create_historical_m2m_records, dispatch_uid="config.history.m2m_client_address")
+def record_m2m_client_address(sender, rows, history_instance, **kwargs):
+    """The members of a many-to-many set, as a version saw them, come from where the
+    version did."""
+    address = getattr(history_instance, "ip_address", None)
+    for row in rows:
+        if isinstance(row, ClientAddressRecord) and row.ip_address is None:
+            row.ip_address = address
 
 
 def record_bulk_created(rows, *, user=None, date=None):

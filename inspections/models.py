@@ -365,7 +365,9 @@ class Campaign(models.Model):
     # A change of the townships or the hand-picked institutions is a version of its own
     # (simple_history's m2m_changed), with its address and user like any other.
     history = HistoricalRecords(
-        bases=[ClientAddressRecord], m2m_fields=["townships", "institutions"]
+        bases=[ClientAddressRecord],
+        m2m_fields=["townships", "institutions"],
+        m2m_bases=[ClientAddressRecord],
     )
     # The labels its history shows for the codes in institution_kinds (config.history).
     HISTORY_VALUE_LABELS = {"institution_kinds": InstitutionKind.choices}

@@ -106,7 +106,9 @@ class Shift(models.Model):
     objects = ShiftQuerySet.as_manager()
     # Who is on the shift is part of its history: every add, remove or clear of officers
     # writes a version (with its client address) and the officers as they then were.
-    history = HistoricalRecords(bases=[ClientAddressRecord], m2m_fields=["officers"])
+    history = HistoricalRecords(
+        bases=[ClientAddressRecord], m2m_fields=["officers"], m2m_bases=[ClientAddressRecord]
+    )
 
     class Meta:
         ordering = ["post", "starts_at"]

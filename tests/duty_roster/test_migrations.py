@@ -30,7 +30,7 @@ def migrate_to(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_the_new_constraints_refuse_are_repaired_first(township1, officer, town1):
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     # Year 1 in Shanghai is BC in UTC: PostgreSQL stores it, SQLite cannot; 1999 fails both.
     year = 1 if connection.vendor == "postgresql" else 1999
     bad = datetime.datetime(year, 1, 1, tzinfo=SHANGHAI)
@@ -92,7 +92,7 @@ def test_rows_the_new_constraints_refuse_are_repaired_first(township1, officer, 
 
 @pytest.mark.django_db(transaction=True)
 def test_shift_check_ins_move_to_each_persons_attendance(township1, officer, town1, inst1):
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         old = migrate_to([("duty_roster", "0006_attendance")])
         post = old.get_model("duty_roster", "DutyPost").objects.create(
@@ -135,7 +135,7 @@ def test_shift_check_ins_move_to_each_persons_attendance(township1, officer, tow
 
 @pytest.mark.django_db(transaction=True)
 def test_bureau_staff_who_approved_leave_before_start_the_approver_list(officer, town1, inst1):
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("duty_roster")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         old = migrate_to([("duty_roster", "0010_leave_for_everyone_on_duty_and_approver_list")])
         leave = old.get_model("duty_roster", "LeaveReport")

@@ -198,7 +198,7 @@ def test_the_migration_fills_the_township_from_the_person(settings):
     settings.SIMPLE_HISTORY_ENABLED = False
     before = [("relief", "0008_batch_period_index")]
     executor = MigrationExecutor(connection)
-    final = executor.loader.graph.leaf_nodes("relief")
+    final = executor.loader.graph.leaf_nodes()
     executor.migrate(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
