@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('duty_roster', '0019_officers_of_shifts_rostered_before'),
+        ("duty_roster", "0019_officers_of_shifts_rostered_before"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalshift_officers',
-            name='ip_address',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='client address'),
+            model_name="historicalshift_officers",
+            name="ip_address",
+            field=models.GenericIPAddressField(
+                blank=True, null=True, verbose_name="client address"
+            ),
         ),
     ]

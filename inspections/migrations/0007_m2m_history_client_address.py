@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0006_campaign_townships_and_institutions_history'),
+        ("inspections", "0006_campaign_townships_and_institutions_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalcampaign_institutions',
-            name='ip_address',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='client address'),
+            model_name="historicalcampaign_institutions",
+            name="ip_address",
+            field=models.GenericIPAddressField(
+                blank=True, null=True, verbose_name="client address"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcampaign_townships',
-            name='ip_address',
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name='client address'),
+            model_name="historicalcampaign_townships",
+            name="ip_address",
+            field=models.GenericIPAddressField(
+                blank=True, null=True, verbose_name="client address"
+            ),
         ),
     ]
