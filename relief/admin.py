@@ -10,6 +10,7 @@ from relief import services
 from relief.models import (
     Application,
     BatchLine,
+    ChildRecognition,
     DisbursementBatch,
     HomeVisit,
     Household,
@@ -17,6 +18,7 @@ from relief.models import (
     Payment,
     Person,
     PersonCategory,
+    PriceTrigger,
     Programme,
     RegistrationConflict,
     TransferRequest,
@@ -188,3 +190,19 @@ class TransferRequestAdmin(HistoryAdmin):
     @admin.action(description=_("Refuse the selected transfers"))
     def refuse(self, request, queryset):
         _decide(self, request, queryset, services.refuse_transfer, note=_("Refused in the admin."))
+
+
+@admin.register(ChildRecognition)
+class ChildRecognitionAdmin(HistoryAdmin):
+    list_display = ["person", "township", "kind", "found_on", "status", "decided_by"]
+    list_filter = ["status", "kind", "township"]
+    raw_id_fields = ["person", "recorded_by", "checked_by", "decided_by", "category"]
+    readonly_fields = ["status", "checked_by", "checked_at", "decided_by", "decided_at", "category"]
+
+
+@admin.register(PriceTrigger)
+class PriceTriggerAdmin(HistoryAdmin):
+    list_display = ["period", "cpi_rise", "food_cpi_rise", "triggered", "programme", "batch"]
+    list_filter = ["triggered"]
+    raw_id_fields = ["programme", "batch", "recorded_by"]
+    readonly_fields = ["cpi_threshold", "food_cpi_threshold", "triggered", "batch"]

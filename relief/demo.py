@@ -16,11 +16,13 @@ from relief import services
 from relief.models import (
     Application,
     BatchStatus,
+    ChildRecognition,
     DisbursementBatch,
     Household,
     NoticeObjection,
     Person,
     PersonCategory,
+    PriceTrigger,
     Programme,
     ProgrammeKind,
     RegistrationConflict,
@@ -251,6 +253,69 @@ def seed_objection(today):
     )
 
 
+def seed_recognitions(today):
+    """Two children of 羊册镇 found by village workers: one waiting for the township's check,
+    one recognised this month (paid from this month's batch on)."""
+    if ChildRecognition.objects.exists():
+        return
+    town1 = User.objects.get(username="town1")
+    reviewer = User.objects.get(username="town1b")
+    officer = User.objects.get(username="officer")
+    rng = random.Random("biyang-relief-children")
+    children = []
+    for n, (name, born) in enumerate(
+        [("孙小雨", datetime.date(2016, 5, 12)), ("周浩宇", datetime.date(2014, 9, 3))]
+    ):
+        person = Person.objects.filter(name=name, township=town1.township).first()
+        if person is None:
+            person = services.register_person(
+                user=town1,
+                township=town1.township,
+                village=VILLAGES[n],
+                name=name,
+                id_number=_id_number(rng, born, male=bool(n)),
+            )
+        children.append(person)
+    services.report_child(
+        user=town1,
+        person=children[0],
+        kind="unsupported_child",
+        reporter_name="王庄村妇女主任 李桂芝",
+        found_on=today - datetime.timedelta(days=12),
+        circumstances="父亲服刑（刑期五年），母亲离家失联一年以上，现随年迈祖母生活。",
+    )
+    decided = services.report_child(
+        user=town1,
+        person=children[1],
+        kind="orphan",
+        reporter_name="李湾村党支部书记 张建军",
+        found_on=today - datetime.timedelta(days=20),
+        circumstances="父母于去年因车祸去世，现由叔叔临时照看。",
+    )
+    services.check_recognition(
+        recognition=decided, user=reviewer, confirmed=True, note="入户核实，死亡证明齐全。"
+    )
+    services.decide_recognition(
+        recognition=decided, user=officer, approve=True, note="符合孤儿认定条件"
+    )
+
+
+def seed_price_triggers(programmes, today):
+    """Last month's CPI figures, below the thresholds: recorded, nothing paid. (A month at or
+    above them generates the subsidy's batch: the officer can try it on the page.)"""
+    if PriceTrigger.objects.exists():
+        return
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    services.record_price_trigger(
+        user=User.objects.get(username="officer"),
+        period=f"{last_month:%Y-%m}",
+        cpi_rise=Decimal("0.40"),
+        food_cpi_rise=Decimal("-1.20"),
+        programme=programmes["price"],
+        note="据国家统计局月度数据",
+    )
+
+
 def seed_paid_batch(programmes, today):
     period = f"{today:%Y-%m}"
     programme = programmes["orphan"]
@@ -298,6 +363,8 @@ def seed(*, password, stdout):
     programmes = seed_programmes(today)
     seed_applications(programmes, reviewer)
     seed_objection(today)
+    seed_recognitions(today)
+    seed_price_triggers(programmes, today)
     seed_paid_batch(programmes, today)
     seed_transfer_request()
     stdout.write(

@@ -13,6 +13,7 @@ from institutions.validators import RAW_IDENTIFIER_MAX_LENGTH
 from relief.models import (
     ApplicationStatus,
     Category,
+    ChildKind,
     Need,
     PaymentMethod,
     Person,
@@ -286,3 +287,60 @@ class ObjectionResolveForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Resolution"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ChildReportForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Recognise as"), choices=ChildKind.choices)
+    raised_in_institution = forms.BooleanField(
+        label=_("Raised in a welfare institution (机构集中养育)"), required=False
+    )
+    reporter_name = forms.CharField(
+        label=_("Found by"),
+        max_length=100,
+        help_text=_("Who found the child: a village worker, a neighbour, a teacher..."),
+    )
+    found_on = forms.DateField(label=_("Found on"), widget=DATE, validators=[validate_relief_date])
+    circumstances = forms.CharField(
+        label=_("Circumstances"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For a de-facto unsupported child: what became of each parent (severe "
+            "disability, serious illness, in custody or missing for six months or more)."
+        ),
+    )
+
+
+class PriceTriggerForm(StyledFormMixin, forms.Form):
+    period = forms.CharField(
+        label=_("Month"), max_length=RAW_IDENTIFIER_MAX_LENGTH, help_text=_("e.g. 2027-01")
+    )
+    cpi_rise = forms.DecimalField(
+        label=_("CPI rise year on year (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=-50,
+        max_value=100,
+    )
+    food_cpi_rise = forms.DecimalField(
+        label=_("Food CPI rise year on year (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=-50,
+        max_value=100,
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.filter(kind=ProgrammeKind.PERIODIC, is_active=True),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        subsidy = self.fields["programme"].queryset.filter(name__contains="价格").first()
+        if subsidy is not None:
+            self.fields["programme"].initial = subsidy.pk
+
+    def clean_period(self):
+        return normalize_period(self.cleaned_data["period"])

@@ -1,6 +1,7 @@
 """People in difficulty, the programmes that help them, and the money and visits they get."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1004,3 +1005,227 @@ class TransferRequest(models.Model):
 
     def __str__(self):
         return f"{self.person.masked_id} {self.from_township} → {self.to_township}"
+
+
+# --- Orphans and de-facto unsupported children: 认定 -----------------------------------
+
+
+class ChildKind(models.TextChoices):
+    ORPHAN = Category.ORPHAN.value, Category.ORPHAN.label
+    UNSUPPORTED_CHILD = Category.UNSUPPORTED_CHILD.value, Category.UNSUPPORTED_CHILD.label
+
+
+class RecognitionStatus(models.TextChoices):
+    FOUND = "found", _("Found: waiting for the township's check")
+    CHECKED = "checked", _("Checked: waiting for the county's decision")
+    APPROVED = "approved", _("Recognised")
+    REFUSED = "refused", _("Not recognised")
+
+
+RECOGNITION_OPEN = [RecognitionStatus.FOUND, RecognitionStatus.CHECKED]
+
+
+class ChildRecognitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path=None)
+
+    def waiting(self):
+        """Found and not yet decided, longest waiting first."""
+        return self.filter(status__in=RECOGNITION_OPEN).order_by("found_on", "pk")
+
+
+class ChildRecognition(models.Model):
+    """A child found who may be an orphan or a de-facto unsupported child (事实无人抚养儿童):
+    found (by anyone: the reporter's name is kept as written), checked by the township,
+    decided by the county. Recognised, the child holds the category from the first day of
+    the decision month, so that month's allowance is paid in full."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("child")
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("township"),
+        editable=False,
+    )
+    kind = models.CharField(_("recognised as"), max_length=20, choices=ChildKind.choices)
+    raised_in_institution = models.BooleanField(
+        _("raised in an institution"),
+        default=False,
+        help_text=_("Raised in a welfare institution (机构集中养育) rather than in the community."),
+    )
+    reporter_name = models.CharField(
+        _("found by"),
+        max_length=100,
+        help_text=_("Who found the child: a village worker, a neighbour, a teacher..."),
+    )
+    found_on = models.DateField(_("found on"), validators=[validate_relief_date])
+    circumstances = models.TextField(
+        _("circumstances"),
+        help_text=_(
+            "For a de-facto unsupported child: what became of each parent (severe "
+            "disability, serious illness, in custody or missing for six months or more)."
+        ),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RecognitionStatus.choices,
+        default=RecognitionStatus.FOUND,
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    check_note = models.TextField(_("township check"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    category = models.OneToOneField(
+        PersonCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognition",
+        verbose_name=_("category granted"),
+    )
+
+    objects = ChildRecognitionQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+
+    class Meta:
+        ordering = ["found_on", "pk"]
+        verbose_name = _("child recognition (认定)")
+        verbose_name_plural = _("child recognitions (认定)")
+        indexes = [
+            # The county's list of children waiting, longest first; a township's slice of it.
+            models.Index(
+                fields=["found_on", "id"],
+                condition=Q(status__in=["found", "checked"]),
+                name="recognition_waiting",
+            ),
+            models.Index(fields=["township", "found_on"], name="recognition_township"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["found", "checked"]),
+                name="recognition_one_open_per_child",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("checked_by")), name="recognition_two_people"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("relief:recognition", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status in RECOGNITION_OPEN
+
+    def days_waiting(self, today=None):
+        end = (
+            timezone.localdate(self.decided_at)
+            if self.decided_at
+            else (today or timezone.localdate())
+        )
+        return (end - self.found_on).days
+
+
+# --- Price temporary subsidy (价格临时补贴) ---------------------------------------------
+
+
+def price_thresholds():
+    """(CPI, food CPI) year-on-year rises in percent at or above which the subsidy is paid:
+    3.5 and 6 (发改价格〔2021〕1553号, ../shared/CHECKLISTS.md §4); settings may change them
+    (from 2022-09 to 2023-03 the CPI trigger was 3.0)."""
+    return (
+        Decimal(str(getattr(settings, "RELIEF_PRICE_CPI_THRESHOLD", "3.5"))),
+        Decimal(str(getattr(settings, "RELIEF_PRICE_FOOD_CPI_THRESHOLD", "6.0"))),
+    )
+
+
+class PriceTrigger(models.Model):
+    """A month's CPI figures checked against the linkage mechanism's thresholds; triggered,
+    the month's batch of the price subsidy programme is generated for its categories."""
+
+    period = models.CharField(
+        _("month"),
+        max_length=7,
+        unique=True,
+        help_text=_("Year and month, e.g. 2027-01."),
+        validators=[validate_period],
+    )
+    cpi_rise = models.DecimalField(
+        _("CPI rise year on year (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-50), MaxValueValidator(100)],
+    )
+    food_cpi_rise = models.DecimalField(
+        _("food CPI rise year on year (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-50), MaxValueValidator(100)],
+    )
+    cpi_threshold = models.DecimalField(
+        _("CPI threshold (%)"), max_digits=5, decimal_places=2, editable=False
+    )
+    food_cpi_threshold = models.DecimalField(
+        _("food CPI threshold (%)"), max_digits=5, decimal_places=2, editable=False
+    )
+    triggered = models.BooleanField(_("triggered"), editable=False)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
+    )
+    batch = models.OneToOneField(
+        "DisbursementBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="price_trigger",
+        verbose_name=_("batch"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("price subsidy trigger")
+        verbose_name_plural = _("price subsidy triggers")
+
+    def __str__(self):
+        return f"{self.period} CPI {self.cpi_rise}% / {self.food_cpi_rise}%"

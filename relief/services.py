@@ -18,10 +18,12 @@ from django.views.decorators.debug import sensitive_variables
 
 from config.history import record_bulk_created
 from relief.models import (
+    RECOGNITION_OPEN,
     Application,
     ApplicationStatus,
     BatchLine,
     BatchStatus,
+    ChildRecognition,
     DisbursementBatch,
     DuplicateStatus,
     HomeVisit,
@@ -30,10 +32,13 @@ from relief.models import (
     Payment,
     Person,
     PersonCategory,
+    PriceTrigger,
     ProgrammeKind,
+    RecognitionStatus,
     RegistrationConflict,
     TransferRequest,
     TransferStatus,
+    price_thresholds,
     public_notice_days,
 )
 from relief.validators import normalize_id_number, parse_period, validate_relief_date
@@ -621,7 +626,14 @@ def generate_batch(*, programme, period, user):
     # People whose application is still in 公示, or has an objection standing, are not paid
     # yet: their line is left out with the reason, for the roster to show why.
     held = _held_people()
-    lines, seen = [], set()
+    # Already paid by this programme for the month (by an approved batch): a batch made
+    # after that one pays only who it left out, e.g. a child recognised since (补发).
+    seen = set(
+        Payment.objects.filter(programme=programme, period=period).values_list(
+            "person_id", flat=True
+        )
+    )
+    lines = []
     for category in categories:
         if category.person_id in seen:
             continue  # one line a person, whatever number of eligible categories
@@ -767,3 +779,186 @@ def record_visit(*, person, user, visited_on, findings, needs, follow_up="", fol
         person.last_visited_on = visited_on
         person.save(update_fields=["last_visited_on"])
     return visit
+
+
+# --- Orphans and de-facto unsupported children: 认定 -----------------------------------
+
+CHILD_AGE_LIMIT = 18
+
+
+def may_report_child(user, person):
+    return user.is_active and _in_township(user, person.township_id)
+
+
+@transaction.atomic
+def report_child(
+    *, user, person, kind, reporter_name, found_on, circumstances, raised_in_institution=False
+):
+    """A child found (discovery, by anyone; the reporter's name as written), to be checked."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not may_report_child(user, person):
+        raise PermissionDenied
+    today = timezone.localdate()
+    errors = {}
+    if found_on is None:
+        errors["found_on"] = _("Give the date the child was found.")
+    elif found_on > today:
+        errors["found_on"] = _("The date cannot be in the future.")
+    elif _age_on(person.birth_date, found_on) >= CHILD_AGE_LIMIT:
+        errors["found_on"] = _("The person was 18 or older on this date: not a child.")
+    if not (reporter_name or "").strip():
+        errors["reporter_name"] = _("Say who found the child.")
+    if not (circumstances or "").strip():
+        errors["circumstances"] = _("Describe the child's circumstances.")
+    if ChildRecognition.objects.filter(person=person, status__in=RECOGNITION_OPEN).exists():
+        errors["kind"] = _("This child is already being recognised.")
+    elif PersonCategory.objects.current(today).filter(person=person, category=kind).exists():
+        errors["kind"] = _("This child already holds this category.")
+    if errors:
+        raise ValidationError(errors)
+    return ChildRecognition.objects.create(
+        person=person,
+        township_id=person.township_id,
+        kind=kind,
+        raised_in_institution=raised_in_institution,
+        reporter_name=reporter_name.strip(),
+        found_on=found_on,
+        circumstances=circumstances.strip(),
+        recorded_by=user,
+    )
+
+
+def _age_on(born, day):
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _locked_recognition(recognition):
+    return (
+        ChildRecognition.objects.select_for_update().select_related("person").get(pk=recognition.pk)
+    )
+
+
+@transaction.atomic
+def check_recognition(*, recognition, user, confirmed, note):
+    """The township checks (home visit, documents): confirmed goes to the county; not
+    confirmed closes it here."""
+    recognition = _locked_recognition(recognition)
+    if not (
+        user.is_active and user.is_township_staff and user.township_id == recognition.township_id
+    ):
+        raise PermissionDenied
+    if recognition.status != RecognitionStatus.FOUND:
+        raise ValidationError(_("Only a child waiting for the township's check can be checked."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write down what the check found.")})
+    now = timezone.now()
+    recognition.checked_by, recognition.checked_at, recognition.check_note = user, now, note
+    if confirmed:
+        recognition.status = RecognitionStatus.CHECKED
+    else:
+        recognition.status = RecognitionStatus.REFUSED
+        recognition.decided_at = now
+    recognition.save()
+    return recognition
+
+
+@transaction.atomic
+def decide_recognition(*, recognition, user, approve, note=""):
+    """The county decides. Recognised, the child holds the category from the first day of the
+    decision month: that month's allowance is paid in full, by a batch not yet approved (the
+    line is added) or by the next batch generated for the month."""
+    recognition = _locked_recognition(recognition)
+    if not (user.is_active and user.is_county_wide) or user.pk == recognition.checked_by_id:
+        raise PermissionDenied
+    if recognition.status != RecognitionStatus.CHECKED:
+        raise ValidationError(_("The township must check a child before the county decides."))
+    if not approve and not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason.")})
+    now = timezone.now()
+    recognition.decided_by, recognition.decided_at, recognition.decision_note = user, now, note
+    if approve:
+        month_start = timezone.localdate(now).replace(day=1)
+        category = PersonCategory(
+            person=recognition.person,
+            category=recognition.kind,
+            start_date=month_start,
+            raised_in_institution=recognition.raised_in_institution,
+        )
+        category._history_user = user
+        category.save()
+        recognition.category = category
+        recognition.status = RecognitionStatus.APPROVED
+        _add_to_draft_batches(category, f"{month_start:%Y-%m}", user)
+    else:
+        recognition.status = RecognitionStatus.REFUSED
+    recognition.save()
+    return recognition
+
+
+def _add_to_draft_batches(category, period, user):
+    """The month's batches not yet approved that pay this category get the child's line."""
+    person = category.person
+    drafts = DisbursementBatch.objects.select_for_update().filter(
+        period=period,
+        status=BatchStatus.DRAFT,
+        programme__eligible_categories__contains=[category.category],
+    )
+    for batch in drafts.select_related("programme"):
+        if batch.lines.filter(person=person).exists():
+            continue
+        BatchLine.objects.create(
+            batch=batch,
+            person=person,
+            category=category.category,
+            amount=batch.programme.amount_for(category) or 0,
+            person_name=person.name,
+            village=person.village,
+        )
+        _refresh_totals(batch)
+
+
+# --- Price temporary subsidy (价格临时补贴) ---------------------------------------------
+
+
+@transaction.atomic
+def record_price_trigger(*, user, period, cpi_rise, food_cpi_rise, programme, note=""):
+    """Record a month's CPI figures; at or above a threshold, generate the month's batch of
+    the price subsidy programme (its eligible categories are the groups covered)."""
+    if not (user.is_active and user.is_county_wide):
+        raise PermissionDenied
+    errors = {}
+    try:
+        first, _last = period_bounds(period)
+    except ValidationError as error:
+        errors["period"] = error.messages
+    else:
+        period = f"{first:%Y-%m}"
+        if PriceTrigger.objects.filter(period=period).exists():
+            errors["period"] = _("The figures of this month are already recorded.")
+    if programme.kind != ProgrammeKind.PERIODIC or not programme.eligible_categories:
+        errors["programme"] = _("Choose a monthly programme with the categories it covers.")
+    if errors:
+        raise ValidationError(errors)
+    cpi_threshold, food_threshold = price_thresholds()
+    triggered = cpi_rise >= cpi_threshold or food_cpi_rise >= food_threshold
+    batch = None
+    if triggered:
+        # A batch of the month made by hand already is the one the trigger pays by.
+        batch = (
+            DisbursementBatch.objects.filter(programme=programme, period=period)
+            .exclude(price_trigger__isnull=False)
+            .order_by("pk")
+            .first()
+        ) or generate_batch(programme=programme, period=period, user=user)
+    return PriceTrigger.objects.create(
+        period=period,
+        cpi_rise=cpi_rise,
+        food_cpi_rise=food_cpi_rise,
+        cpi_threshold=cpi_threshold,
+        food_cpi_threshold=food_threshold,
+        triggered=triggered,
+        programme=programme,
+        batch=batch,
+        note=note,
+        recorded_by=user,
+    )

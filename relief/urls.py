@@ -31,5 +31,10 @@ urlpatterns = [
     path("notice/print/", views.public_notice_print, name="public_notice_print"),
     path("notice/release/", views.notice_release, name="notice_release"),
     path("notice/<int:pk>/objection/", views.objection_new, name="objection_new"),
+    path("price-subsidy/", views.price_triggers, name="price_triggers"),
+    path("children/", views.recognitions, name="recognitions"),
+    path("children/new/<int:person_pk>/", views.recognition_new, name="recognition_new"),
+    path("children/<int:pk>/", views.recognition, name="recognition"),
+    path("children/<int:pk>/<slug:action>/", views.recognition_action, name="recognition_action"),
     path("objections/<int:pk>/<slug:action>/", views.objection_action, name="objection_action"),
 ]

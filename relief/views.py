@@ -25,6 +25,7 @@ from relief.forms import (
     ApplicationListForm,
     BatchForm,
     CategoryForm,
+    ChildReportForm,
     ExcludeForm,
     NoteForm,
     ObjectionForm,
@@ -32,15 +33,18 @@ from relief.forms import (
     PaidForm,
     PeopleSearchForm,
     PersonForm,
+    PriceTriggerForm,
     TransferRequestForm,
     VisitForm,
     VisitListForm,
 )
 from relief.home import overdue_visits_count
 from relief.models import (
+    RECOGNITION_OPEN,
     Application,
     ApplicationStatus,
     BatchLine,
+    ChildRecognition,
     DisbursementBatch,
     HomeVisit,
     Household,
@@ -49,9 +53,12 @@ from relief.models import (
     Payment,
     Person,
     PersonCategory,
+    PriceTrigger,
+    RecognitionStatus,
     RegistrationConflict,
     TransferRequest,
     TransferStatus,
+    price_thresholds,
     public_notice_days,
 )
 from relief.printing import issuing_unit, township_id_of
@@ -792,3 +799,149 @@ def notice_release(request):
         % {"count": paid},
     )
     return redirect("relief:public_notice")
+
+
+# --- Orphans and de-facto unsupported children: 认定 -----------------------------------
+
+RECENTLY_DECIDED = 10
+
+
+@login_required
+def recognitions(request):
+    """Children found and not yet decided, longest waiting first, with how long; then the
+    latest decided."""
+    user = request.user
+    _require_relief_role(user)
+    visible = ChildRecognition.objects.visible_to(user)
+    waiting = visible.waiting().select_related("person", "township", "checked_by")
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for recognition in page:
+        recognition.waited = recognition.days_waiting(today)
+    decided = (
+        visible.exclude(status__in=RECOGNITION_OPEN)
+        .select_related("person", "township", "decided_by")
+        .order_by("-decided_at", "-pk")[:RECENTLY_DECIDED]
+    )
+    return render(
+        request, "relief/recognitions.html", {"page": page, "decided": decided, "today": today}
+    )
+
+
+@login_required
+def recognition_new(request, person_pk):
+    person = _person_for(request, person_pk)
+    if not services.may_report_child(request.user, person):
+        raise PermissionDenied
+    form = ChildReportForm(request.POST or None, initial={"found_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            recognition = services.report_child(
+                user=request.user, person=person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Reported: the township checks next."))
+            return redirect(recognition)
+    return render(request, "relief/recognition_form.html", {"form": form, "person": person})
+
+
+def _recognition_for(request, pk):
+    return get_object_or_404(
+        ChildRecognition.objects.visible_to(request.user).select_related(
+            "person", "township", "recorded_by", "checked_by", "decided_by", "category"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def recognition(request, pk):
+    recognition = _recognition_for(request, pk)
+    user = request.user
+    return render(
+        request,
+        "relief/recognition.html",
+        {
+            "recognition": recognition,
+            "waited": recognition.days_waiting(),
+            "may_check": recognition.status == RecognitionStatus.FOUND
+            and user.is_township_staff
+            and user.township_id == recognition.township_id,
+            "may_decide": recognition.status == RecognitionStatus.CHECKED
+            and user.is_county_wide
+            and user.pk != recognition.checked_by_id,
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recognition_action(request, pk, action):
+    recognition = _recognition_for(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    user = request.user
+    actions = {
+        "confirm": lambda: services.check_recognition(
+            recognition=recognition, user=user, confirmed=True, note=note
+        ),
+        "not-confirmed": lambda: services.check_recognition(
+            recognition=recognition, user=user, confirmed=False, note=note
+        ),
+        "approve": lambda: services.decide_recognition(
+            recognition=recognition, user=user, approve=True, note=note
+        ),
+        "refuse": lambda: services.decide_recognition(
+            recognition=recognition, user=user, approve=False, note=note
+        ),
+    }
+    if action not in actions:
+        raise PermissionDenied
+    try:
+        actions[action]()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(recognition)
+
+
+# --- Price temporary subsidy (价格临时补贴) ---------------------------------------------
+
+
+@login_required
+def price_triggers(request):
+    """The months' CPI figures against the thresholds; a triggered month's batch."""
+    if not request.user.is_county_wide:
+        raise PermissionDenied
+    form = PriceTriggerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trigger = services.record_price_trigger(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if trigger.batch_id:
+                messages.success(request, _("Triggered: the month's batch has been generated."))
+                return redirect(trigger.batch)
+            messages.success(request, _("Recorded: below the thresholds, nothing is paid."))
+            return redirect("relief:price_triggers")
+    found = PriceTrigger.objects.select_related(
+        "programme", "batch__programme", "recorded_by"
+    ).order_by("-period", "-pk")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    cpi_threshold, food_threshold = price_thresholds()
+    return render(
+        request,
+        "relief/price_triggers.html",
+        {
+            "form": form,
+            "page": page,
+            "cpi_threshold": cpi_threshold,
+            "food_threshold": food_threshold,
+        },
+    )

@@ -1,4 +1,6 @@
-"""The URL matrix's rows for relief's rules of section 4: public notice (公示) and objections.
+"""The URL matrix's rows for relief's rules of section 4: public notice (公示) and objections,
+the recognition (认定) of orphans and de-facto unsupported children, the price subsidy's
+triggers (the county's only).
 
 Township staff and the county use them within their scope; town2 gets 404 for township1's
 application and objection and sees none of them in its lists; institution staff and the
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from relief import services
 from relief.models import ApplicationStatus
-from tests.relief.factories import ApplicationFactory, PersonFactory
+from tests.relief.factories import ApplicationFactory, PersonFactory, id_number
 from tests.security.table import NONE, K
 
 # fmt: off
@@ -22,11 +24,18 @@ URLS = {
     "relief:notice_release":               (NONE,                                          "L    405  405  405  405  405  405  405  405"),
     "relief:objection_new":                (K(pk="@notice_application"),                   "L    404  200  404  200  200  404  404  404"),
     "relief:objection_action":             (K(pk="@notice_objection", action="dismiss"),   "L    405  405  405  405  405  405  405  405"),
+    "relief:price_triggers":               (NONE,                                          "L    403  403  403  200  200  403  403  403"),
+    "relief:recognitions":                 (NONE,                                          "L    403  200  200  200  200  403  403  403"),
+    "relief:recognition_new":              (K(person_pk="@recognition_child"),             "L    404  200  404  200  200  404  404  404"),
+    "relief:recognition":                  (K(pk="@recognition"),                          "L    404  200  404  200  200  404  404  404"),
+    "relief:recognition_action":           (K(pk="@recognition", action="confirm"),        "L    405  405  405  405  405  405  405  405"),
 }
 
 ADMIN_MODELS = {
     #                                    changelist            add
     # model                              adm  sys  sec  aud    adm  sys  sec  aud
+    "relief.childrecognition":         ("403  403  403  403", "403  403  403  403"),
+    "relief.pricetrigger":             ("403  403  403  403", "403  403  403  403"),
     "relief.noticeobjection":          ("403  403  403  403", "403  403  403  403"),
 }
 # fmt: on
@@ -51,3 +60,22 @@ def populate(w, users, outside):
         raised_on=today,
     )
     outside += [person.name, w.notice_objection.objector, w.notice_objection.content]
+
+    w.recognition_child = PersonFactory(
+        township=w.township1,
+        name="认定儿童孙七",
+        id_number=id_number(7, born=today.replace(year=today.year - 9, day=1)),
+    )
+    w.recognition = services.report_child(
+        user=users["town1"],
+        person=w.recognition_child,
+        kind="unsupported_child",
+        reporter_name="村级信息员周八",
+        found_on=today,
+        circumstances="父亲重病卧床，母亲离家两年未归",
+    )
+    outside += [
+        w.recognition_child.name,
+        w.recognition.reporter_name,
+        w.recognition.circumstances,
+    ]
