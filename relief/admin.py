@@ -14,6 +14,7 @@ from relief.models import (
     DisbursementBatch,
     HomeVisit,
     Household,
+    MonitoringFlag,
     NoticeObjection,
     Payment,
     Person,
@@ -206,3 +207,10 @@ class PriceTriggerAdmin(HistoryAdmin):
     list_filter = ["triggered"]
     raw_id_fields = ["programme", "batch", "recorded_by"]
     readonly_fields = ["cpi_threshold", "food_cpi_threshold", "triggered", "batch"]
+
+
+@admin.register(MonitoringFlag)
+class MonitoringFlagAdmin(HistoryAdmin):
+    list_display = ["person", "township", "reason", "review_on", "closed_on"]
+    list_filter = ["reason", "township"]
+    raw_id_fields = ["person", "flagged_by", "closed_by"]

@@ -19,6 +19,7 @@ from relief.models import (
     ChildRecognition,
     DisbursementBatch,
     Household,
+    MonitoringFlag,
     NoticeObjection,
     Person,
     PersonCategory,
@@ -316,6 +317,29 @@ def seed_price_triggers(programmes, today):
     )
 
 
+def seed_monitoring(today):
+    """Three people of 羊册镇 watched for relapse: one review overdue, two coming."""
+    if MonitoringFlag.objects.exists():
+        return
+    town1 = User.objects.get(username="town1")
+    watched = Person.objects.filter(township=town1.township).order_by("-pk")[6:9]
+    notes = ["家庭主要劳动力务工受伤", "子女上大学，学费支出大", "家庭收入略高于低保标准"]
+    reasons = ["relapse_risk", "rigid_spending", "dibao_edge"]
+    for n, person in enumerate(watched):
+        flag = services.flag_for_monitoring(
+            user=town1,
+            person=person,
+            reason=reasons[n],
+            review_on=today + datetime.timedelta(days=30 * (n + 1)),
+            note=notes[n],
+        )
+        if n == 0:
+            MonitoringFlag.objects.filter(pk=flag.pk).update(
+                flagged_on=today - datetime.timedelta(days=95),
+                review_on=today - datetime.timedelta(days=5),
+            )
+
+
 def seed_paid_batch(programmes, today):
     period = f"{today:%Y-%m}"
     programme = programmes["orphan"]
@@ -365,6 +389,7 @@ def seed(*, password, stdout):
     seed_objection(today)
     seed_recognitions(today)
     seed_price_triggers(programmes, today)
+    seed_monitoring(today)
     seed_paid_batch(programmes, today)
     seed_transfer_request()
     stdout.write(

@@ -14,6 +14,7 @@ from relief.models import (
     ApplicationStatus,
     Category,
     ChildKind,
+    MonitoringReason,
     Need,
     PaymentMethod,
     Person,
@@ -344,3 +345,23 @@ class PriceTriggerForm(StyledFormMixin, forms.Form):
 
     def clean_period(self):
         return normalize_period(self.cleaned_data["period"])
+
+
+class MonitoringFlagForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=MonitoringReason.choices)
+    review_on = forms.DateField(
+        label=_("Review by"), widget=DATE, validators=[validate_relief_date]
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MonitoringReviewForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Review"), widget=forms.Textarea(attrs={"rows": 2}))
+    next_review_on = forms.DateField(
+        label=_("Next review (empty: end the monitoring)"),
+        widget=DATE,
+        required=False,
+        validators=[validate_relief_date],
+    )

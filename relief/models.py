@@ -1229,3 +1229,87 @@ class PriceTrigger(models.Model):
 
     def __str__(self):
         return f"{self.period} CPI {self.cpi_rise}% / {self.food_cpi_rise}%"
+
+
+# --- Low-income population monitoring (低收入人口动态监测) ----------------------------------
+
+
+class MonitoringReason(models.TextChoices):
+    RELAPSE_RISK = "relapse_risk", _("Risk of (re)lapsing into poverty (返贫致贫风险)")
+    DIBAO_EDGE = "dibao_edge", _("On the edge of 低保 (低保边缘)")
+    RIGID_SPENDING = "rigid_spending", _("Heavy medical or education spending (刚性支出)")
+    OTHER = "other", _("Other")
+
+
+class MonitoringFlagQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, township_path="township", institution_path=None)
+
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class MonitoringFlag(models.Model):
+    """A person watched for relapse into hardship, reviewed by a date; a review either sets the
+    next date or closes the flag."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="monitoring", verbose_name=_("person")
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("township"),
+        editable=False,
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=MonitoringReason.choices)
+    note = models.TextField(_("note"), blank=True)
+    flagged_on = models.DateField(_("flagged on"), default=timezone.localdate)
+    review_on = models.DateField(_("review by"), validators=[validate_relief_date])
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    last_review_note = models.TextField(_("last review"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    objects = MonitoringFlagQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        verbose_name = _("monitoring flag")
+        verbose_name_plural = _("monitoring flags")
+        indexes = [
+            models.Index(
+                fields=["township", "review_on", "id"],
+                condition=Q(closed_on__isnull=True),
+                name="monitoring_open",
+            ),
+            models.Index(
+                fields=["review_on", "id"],
+                condition=Q(closed_on__isnull=True),
+                name="monitoring_open_county",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(closed_on__isnull=True),
+                name="monitoring_one_open_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.get_reason_display()}"

@@ -27,6 +27,7 @@ from relief.models import (
     DisbursementBatch,
     DuplicateStatus,
     HomeVisit,
+    MonitoringFlag,
     NoticeObjection,
     ObjectionStatus,
     Payment,
@@ -962,3 +963,48 @@ def record_price_trigger(*, user, period, cpi_rise, food_cpi_rise, programme, no
         note=note,
         recorded_by=user,
     )
+
+
+# --- Low-income population monitoring (低收入人口动态监测) ----------------------------------
+
+
+@transaction.atomic
+def flag_for_monitoring(*, user, person, reason, review_on, note=""):
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not _in_township(user, person.township_id):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if review_on is None or review_on < today:
+        raise ValidationError({"review_on": _("The review date cannot be in the past.")})
+    if MonitoringFlag.objects.open().filter(person=person).exists():
+        raise ValidationError({"reason": _("This person is already being monitored.")})
+    return MonitoringFlag.objects.create(
+        person=person,
+        township_id=person.township_id,
+        reason=reason,
+        review_on=review_on,
+        note=(note or "").strip(),
+        flagged_by=user,
+    )
+
+
+@transaction.atomic
+def review_monitoring(*, user, flag, note, next_review_on=None):
+    """A review: with a next date the flag stays open until then; without one it closes."""
+    flag = MonitoringFlag.objects.select_for_update().get(pk=flag.pk)
+    if not _in_township(user, flag.township_id):
+        raise PermissionDenied
+    if flag.closed_on is not None:
+        raise ValidationError(_("This monitoring has already ended."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write down what the review found.")})
+    today = timezone.localdate()
+    if next_review_on is not None and next_review_on <= today:
+        raise ValidationError({"next_review_on": _("The next review must be after today.")})
+    flag.last_review_note = note.strip()
+    if next_review_on is None:
+        flag.closed_on, flag.closed_by = today, user
+    else:
+        flag.review_on = next_review_on
+    flag.save()
+    return flag

@@ -27,6 +27,8 @@ from relief.forms import (
     CategoryForm,
     ChildReportForm,
     ExcludeForm,
+    MonitoringFlagForm,
+    MonitoringReviewForm,
     NoteForm,
     ObjectionForm,
     ObjectionResolveForm,
@@ -48,6 +50,7 @@ from relief.models import (
     DisbursementBatch,
     HomeVisit,
     Household,
+    MonitoringFlag,
     NoticeObjection,
     ObjectionStatus,
     Payment,
@@ -945,3 +948,59 @@ def price_triggers(request):
             "food_threshold": food_threshold,
         },
     )
+
+
+# --- Low-income population monitoring (低收入人口动态监测) ----------------------------------
+
+
+@login_required
+def monitoring(request):
+    """People monitored, the review due soonest (or overdue) first."""
+    user = request.user
+    _require_relief_role(user)
+    flags = (
+        MonitoringFlag.objects.visible_to(user)
+        .open()
+        .select_related("person", "township", "flagged_by")
+        .order_by("review_on", "pk")
+    )
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/monitoring.html",
+        {"page": page, "today": timezone.localdate(), "review_form": MonitoringReviewForm()},
+    )
+
+
+@login_required
+def monitoring_new(request, person_pk):
+    person = _person_for(request, person_pk)
+    if not services.may_see_full_id(request.user, person):
+        raise PermissionDenied
+    form = MonitoringFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_for_monitoring(user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Flagged for monitoring."))
+            return redirect("relief:monitoring")
+    return render(request, "relief/monitoring_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def monitoring_review(request, pk):
+    flag = get_object_or_404(MonitoringFlag.objects.visible_to(request.user), pk=pk)
+    form = MonitoringReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("relief:monitoring")
+    try:
+        services.review_monitoring(user=request.user, flag=flag, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("relief:monitoring")

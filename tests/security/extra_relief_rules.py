@@ -1,6 +1,6 @@
 """The URL matrix's rows for relief's rules of section 4: public notice (公示) and objections,
 the recognition (认定) of orphans and de-facto unsupported children, the price subsidy's
-triggers (the county's only).
+triggers (the county's only), low-income monitoring flags.
 
 Township staff and the county use them within their scope; town2 gets 404 for township1's
 application and objection and sees none of them in its lists; institution staff and the
@@ -25,6 +25,9 @@ URLS = {
     "relief:objection_new":                (K(pk="@notice_application"),                   "L    404  200  404  200  200  404  404  404"),
     "relief:objection_action":             (K(pk="@notice_objection", action="dismiss"),   "L    405  405  405  405  405  405  405  405"),
     "relief:price_triggers":               (NONE,                                          "L    403  403  403  200  200  403  403  403"),
+    "relief:monitoring":                   (NONE,                                          "L    403  200  200  200  200  403  403  403"),
+    "relief:monitoring_new":               (K(person_pk="@recognition_child"),             "L    404  200  404  200  200  404  404  404"),
+    "relief:monitoring_review":            (K(pk="@monitoring_flag"),                      "L    405  405  405  405  405  405  405  405"),
     "relief:recognitions":                 (NONE,                                          "L    403  200  200  200  200  403  403  403"),
     "relief:recognition_new":              (K(person_pk="@recognition_child"),             "L    404  200  404  200  200  404  404  404"),
     "relief:recognition":                  (K(pk="@recognition"),                          "L    404  200  404  200  200  404  404  404"),
@@ -36,6 +39,7 @@ ADMIN_MODELS = {
     # model                              adm  sys  sec  aud    adm  sys  sec  aud
     "relief.childrecognition":         ("403  403  403  403", "403  403  403  403"),
     "relief.pricetrigger":             ("403  403  403  403", "403  403  403  403"),
+    "relief.monitoringflag":           ("403  403  403  403", "403  403  403  403"),
     "relief.noticeobjection":          ("403  403  403  403", "403  403  403  403"),
 }
 # fmt: on
@@ -79,3 +83,11 @@ def populate(w, users, outside):
         w.recognition.reporter_name,
         w.recognition.circumstances,
     ]
+    w.monitoring_flag = services.flag_for_monitoring(
+        user=users["town1"],
+        person=person,
+        reason="rigid_spending",
+        review_on=today + datetime.timedelta(days=30),
+        note="长子患尿毒症每周透析",
+    )
+    outside.append(w.monitoring_flag.note)
