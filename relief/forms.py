@@ -98,6 +98,23 @@ class ApplicationForm(StyledFormMixin, forms.Form):
     is_emergency = forms.BooleanField(
         label=_("Emergency: help first, review after"), required=False
     )
+    single_person_coverage = forms.BooleanField(
+        label=_("Single-person coverage (单人保)"),
+        required=False,
+        help_text=_("Count only this person's income, as a household of one."),
+    )
+    employment_cost_deduction = forms.BooleanField(
+        label=_("Employment cost deduction (就业成本扣减)"),
+        required=False,
+        help_text=_("Do not count a share of the income earned from work."),
+    )
+    earned_income = forms.DecimalField(
+        label=_("Monthly income from work (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
     # A new token each time the form is shown; sending the same form twice files once.
     # Not required: a page rendered before the token existed still files (just not once-only).
     submission_token = forms.UUIDField(initial=uuid.uuid4, widget=forms.HiddenInput, required=False)

@@ -497,6 +497,27 @@ class Application(models.Model):
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The 低保 income test at filing (relief.eligibility), with the options chosen.
+    single_person_coverage = models.BooleanField(
+        _("single-person coverage (单人保)"), default=False
+    )
+    employment_cost_deduction = models.BooleanField(
+        _("employment cost deduction (就业成本扣减)"), default=False
+    )
+    earned_income = models.DecimalField(
+        _("monthly income from work (yuan)"), max_digits=10, decimal_places=2, default=0
+    )
+    income_per_head = models.DecimalField(
+        _("income counted per head (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    within_dibao_standard = models.BooleanField(
+        _("below the 低保 standard"), null=True, blank=True, editable=False
+    )
     # 公示: an approved application is posted for settings.RELIEF_PUBLIC_NOTICE_DAYS days (the
     # first and last day here) before it is paid; an objection meanwhile holds the payment.
     notice_starts_on = models.DateField(_("public notice from"), null=True, blank=True)

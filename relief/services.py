@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from config.history import record_bulk_created
+from relief.eligibility import assess
 from relief.models import (
     RECOGNITION_OPEN,
     Application,
@@ -318,7 +319,17 @@ def _resolve_conflict(conflict_id, user, when, note):
 
 
 def file_application(
-    *, user, person, programme, amount, reason, is_emergency=False, submission_token=None
+    *,
+    user,
+    person,
+    programme,
+    amount,
+    reason,
+    is_emergency=False,
+    submission_token=None,
+    single_person_coverage=False,
+    employment_cost_deduction=False,
+    earned_income=None,
 ):
     """File an application; the same form sent again (same token) returns the first one."""
     if not (user.is_township_staff and user.township_id == person.township_id):
@@ -340,6 +351,16 @@ def file_application(
         ) % {"ceiling": programme.ceiling}
     if is_emergency and not programme.help_first:
         errors["is_emergency"] = _("This programme does not allow helping first.")
+    assessment = None
+    try:
+        assessment = assess(
+            person,
+            single_person=single_person_coverage,
+            employment_deduction=employment_cost_deduction,
+            earned_income=earned_income,
+        )
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
     if errors:
         raise ValidationError(errors)
     try:
@@ -353,6 +374,11 @@ def file_application(
                 is_emergency=is_emergency,
                 filed_by=user,
                 submission_token=submission_token,
+                single_person_coverage=single_person_coverage,
+                employment_cost_deduction=employment_cost_deduction,
+                earned_income=earned_income or 0,
+                income_per_head=assessment.per_head,
+                within_dibao_standard=assessment.within_standard,
             )
     except IntegrityError:
         # The same form sent twice at once: the other request filed it.
