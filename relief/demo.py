@@ -395,5 +395,8 @@ def seed(*, password, stdout):
     stdout.write(
         f"relief: {Person.objects.count()} people, {Programme.objects.count()} programmes, "
         f"{Application.objects.count()} applications, "
-        f"{DisbursementBatch.objects.filter(status=BatchStatus.PAID).count()} paid batch"
+        f"{DisbursementBatch.objects.filter(status=BatchStatus.PAID).count()} paid batch, "
+        f"{NoticeObjection.objects.count()} objection in 公示, "
+        f"{ChildRecognition.objects.count()} child recognitions, "
+        f"{MonitoringFlag.objects.count()} people monitored"
     )
