@@ -523,6 +523,20 @@ SITE_TITLE = _("Civil Affairs Safety and Duty System")
 # bureau. No figure was found in ../shared/ (the notice asks for 应接尽接).
 EPIDEMIC_LOW_COVERAGE_PERCENT = env.int("EPIDEMIC_LOW_COVERAGE_PERCENT", default=80)
 
+# --- Relief rules ------------------------------------------------------------------------------
+
+# Days an approved application is posted (公示) before it is paid (no figure in
+# ../shared/CHECKLISTS.md); the price subsidy's CPI / food CPI triggers (发改价格〔2021〕1553号,
+# CHECKLISTS §4); the 低保 standard (yuan a month per head) and the share of earned income
+# disregarded (就业成本扣减): placeholders, the Henan figures were not found.
+RELIEF_PUBLIC_NOTICE_DAYS = env.int("RELIEF_PUBLIC_NOTICE_DAYS", default=7)
+RELIEF_PRICE_CPI_THRESHOLD = env.str("RELIEF_PRICE_CPI_THRESHOLD", default="3.5")
+RELIEF_PRICE_FOOD_CPI_THRESHOLD = env.str("RELIEF_PRICE_FOOD_CPI_THRESHOLD", default="6.0")
+RELIEF_DIBAO_STANDARD = env.str("RELIEF_DIBAO_STANDARD", default="600")
+RELIEF_EMPLOYMENT_COST_DEDUCTION_RATE = env.str(
+    "RELIEF_EMPLOYMENT_COST_DEDUCTION_RATE", default="0.3"
+)
+
 # --- Field encryption (ID numbers and phone numbers at rest) ---------------------------------
 
 # FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated: the first encrypts, all decrypt) and

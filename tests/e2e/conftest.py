@@ -86,7 +86,11 @@ def login(browser, live_server, settings):
             page.wait_for_url(re.compile(r"/accounts/two-factor/"))
             page.fill("input[name=token]", current_code(user))
             page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        try:
+            page.wait_for_url(f"{live_server.url}/")
+        except Exception:
+            screenshot(page, f"failed-login-{user.username}")
+            raise AssertionError(f"{user.username} did not reach the home page: {page.url}")
         page.base_url = live_server.url
         return page
 
