@@ -71,7 +71,7 @@ PAGES = [
     ),
     ("self-inspection-not-credible", "officer", lambda: reverse("inspections:not_credible")),
     ("relief-visits", "town1", lambda: reverse("relief:visits")),
-    ("county-roster-form", "officer", lambda: reverse("duty_roster:posts") + "#county-roster"),
+    ("county-roster-form", "officer", lambda: reverse("duty_roster:posts")),
     ("person-with-change-history", "officer", lambda: _person_with_history().get_absolute_url()),
     ("hazard-with-change-history", "officer", lambda: _hazard().get_absolute_url()),
     ("audit-log", "auditor", lambda: reverse("audit:list")),
