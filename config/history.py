@@ -112,7 +112,8 @@ def record_bulk_created(rows, *, user=None, date=None):
     sql = "INSERT INTO {table} ({columns}) SELECT made.*, {constants} FROM ({select}) made".format(  # noqa: S608
         table=quote(meta.db_table),
         columns=", ".join(quote(c) for c in [*columns, *(f.column for f in constant_fields)]),
-        constants=", ".join(f"%s::{f.cast_db_type(connection)}" for f in constant_fields),
+        # CAST, not PostgreSQL's ::, so that make run's SQLite takes it too.
+        constants=", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in constant_fields),
         select=select,
     )
     with connection.cursor() as cursor:

@@ -925,12 +925,14 @@ def decide_recognition(*, recognition, user, approve, note=""):
 def _add_to_draft_batches(category, period, user):
     """The month's batches not yet approved that pay this category get the child's line."""
     person = category.person
+    # A month has a draft or two: the programme's categories are read here rather than with
+    # a JSON `contains` lookup, which SQLite (make run's database) does not have.
     drafts = DisbursementBatch.objects.select_for_update().filter(
-        period=period,
-        status=BatchStatus.DRAFT,
-        programme__eligible_categories__contains=[category.category],
+        period=period, status=BatchStatus.DRAFT
     )
     for batch in drafts.select_related("programme"):
+        if category.category not in (batch.programme.eligible_categories or []):
+            continue
         if batch.lines.filter(person=person).exists():
             continue
         BatchLine.objects.create(
