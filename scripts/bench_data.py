@@ -758,7 +758,8 @@ class _Builder:
             INSERT INTO relief_application (
                 person_id, township_id, programme_id, amount, reason, is_emergency, status,
                 filed_by_id, reviewed_by_id, decided_by_id, decision_note, filed_at, reviewed_at,
-                decided_at, submission_token)
+                decided_at, submission_token, earned_income, single_person_coverage,
+                employment_cost_deduction)
             SELECT p.id, p.township_id, %(programme)s, 500 + (g %% 10) * 200,
                    '突发重病住院，医疗费用负担重', g %% 9 = 0, x.status, filer.id,
                    CASE WHEN x.status <> 'submitted' THEN reviewer.id END,
@@ -768,7 +769,7 @@ class _Builder:
                    CASE WHEN x.status <> 'submitted' THEN x.filed_at + interval '2 days' END,
                    CASE WHEN x.status IN ('approved', 'returned', 'rejected')
                         THEN x.filed_at + interval '5 days' END,
-                   NULL
+                   NULL, 0, false, false
             FROM generate_series(0, %(n)s::int - 1) AS g
             CROSS JOIN LATERAL (
                 -- g / 2, not g: people (and so townships) go by 3g, and g %% 6 would give

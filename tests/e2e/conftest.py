@@ -88,9 +88,10 @@ def login(browser, live_server, settings):
             page.click("main button[type=submit]")
         try:
             page.wait_for_url(f"{live_server.url}/")
-        except Exception:
+        except Exception as error:
             screenshot(page, f"failed-login-{user.username}")
-            raise AssertionError(f"{user.username} did not reach the home page: {page.url}")
+            message = f"{user.username} did not reach the home page: {page.url}"
+            raise AssertionError(message) from error
         page.base_url = live_server.url
         return page
 
