@@ -189,7 +189,9 @@ def _unresolved_per_township(page):
 
 def _clerk_inspects_on_a_phone(login, town1, inspection, items, photo):
     page = login(town1, size=PHONE)
-    page.set_default_timeout(10_000)
+    # Playwright's own 30 s: a photo checked and re-encoded by the server took over 10 s
+    # once in a full e2e run on two busy cores (it passes in a few seconds alone).
+    page.set_default_timeout(30_000)
     errors = _watch_errors(page)
 
     # Home → 检查与隐患 → the inspection due.
