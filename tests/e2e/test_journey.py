@@ -23,7 +23,7 @@ from inspections.models import (
     Level,
     PhotoStage,
 )
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot, wait_for_js
 from tests.inspections.factories import (
     HazardFactory,
     InspectionFactory,
@@ -133,6 +133,7 @@ def _answer(page, item, label):
     expect(card).to_contain_text("已保存")
     # The card sent back shows the answer as stored, not only as tapped.
     expect(card.locator(f"input[type=radio][value={ANSWER_VALUES[label]}]")).to_be_checked()
+    _wait_for_htmx(page)
     return card
 
 
@@ -144,12 +145,24 @@ def _save_note_and_photo(page, item, note, photo):
         note_box.press("Tab")
     assert response.value.status == 200
     expect(page.locator(f"#item-{item.pk} textarea[name='item{item.pk}-note']")).to_have_value(note)
+    # The note's answer replaces the card (outerHTML): wait until htmx has swapped and
+    # settled it, or the photo may be set on the card being replaced, whose change event
+    # then reaches no one and nothing is sent (seen in full e2e runs).
+    _wait_for_htmx(page)
     with page.expect_response(lambda r: r.url.endswith(f"/items/{item.pk}/")) as response:
         page.locator(f"#item-{item.pk} input[name='item{item.pk}-photo']").set_input_files(photo)
     assert response.value.status == 200
     thumbnail = page.locator(f"#item-{item.pk} img.img-thumbnail")
     expect(thumbnail).to_be_visible()
     _wait_until_drawn(page, thumbnail)
+
+
+def _wait_for_htmx(page):
+    """No request of htmx's in flight and no swapped element still settling."""
+    wait_for_js(
+        page,
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
+    )
 
 
 def _wait_until_drawn(page, image):
