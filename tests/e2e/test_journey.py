@@ -202,8 +202,8 @@ def _unresolved_per_township(page):
 
 def _clerk_inspects_on_a_phone(login, town1, inspection, items, photo):
     page = login(town1, size=PHONE)
-    # Playwright's own 30 s: a photo checked and re-encoded by the server took over 10 s
-    # once in a full e2e run on two busy cores (it passes in a few seconds alone).
+    # Playwright's own 30 s, for two busy cores. (A photo that "took over 10 s" in full runs
+    # had in fact never been sent: see _wait_for_htmx.)
     page.set_default_timeout(30_000)
     errors = _watch_errors(page)
 
