@@ -5,15 +5,12 @@ phone and on a desktop, so that a person can look at what users see."""
 
 import io
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from institutions.models import Role
+from institutions.models import Role, User
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import UserFactory
-
-User = get_user_model()
 
 
 def _person_with_history():
