@@ -9,9 +9,6 @@ cannot vanish under a case), a check constraint says the key set matches the gro
 list reads a page of cases with their sources by joins, and only three kinds exist.
 """
 
-import posixpath
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from config.documents import stored_document_name
 from config.history import ClientAddressRecord
 from duty_roster.models import Incident, SpotCheck
 from inspections.models import Hazard
@@ -169,11 +167,8 @@ class Case(models.Model):
 
 
 def case_document_path(instance, filename):
-    """A fresh server-chosen name keeping only the checked extension (see documents.py)."""
-    extension = posixpath.splitext(filename)[1].lower().lstrip(".")
-    if extension not in {"pdf", "jpg", "png"}:
-        raise ValueError(f"only checked documents may be stored, not {filename!r}")
-    return f"accountability/{uuid.uuid4().hex}.{extension}"
+    """A fresh server-chosen name keeping only the checked extension (config.documents)."""
+    return stored_document_name("accountability", filename)
 
 
 class CaseDocument(models.Model):
