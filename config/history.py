@@ -12,6 +12,7 @@ bulk_create and update() write no history at all, and simple_history's own bulk 
 bulk-creates tracked rows calls `record_bulk_created` below (one INSERT ... SELECT).
 """
 
+import datetime
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -130,12 +131,21 @@ class Source:
     each said in a few words by `describe(row)` (e.g. which photo). `changes_only` leaves
     out the creation of rows the page lists anyway (a roster's thousands of lines).
     `show_value(row, name, value)` says a value as the page says it where its field alone
-    cannot (an answer's code is read through its question)."""
+    cannot (an answer's code is read through its question).
+
+    `m2m_fields` names many-to-many fields whose history the model keeps (simple_history's
+    own `m2m_fields`): what changed in those sets is said too, by the members' names, on
+    the version that changed them. `one_save` joins the versions that one act leaves a few
+    seconds apart (a form saves its fields, then each set) into one line: versions after
+    the first, by the same person from the same address within `one_save` of the one
+    before. See `_m2m_changes` for when a version's sets are known."""
 
     rows: models.QuerySet
     describe: Callable[[Any], str] | None = None
     changes_only: bool = False
     show_value: Callable[[Any, str, Any], Any] | None = None
+    m2m_fields: tuple = ()
+    one_save: datetime.timedelta | None = None
 
 
 @dataclass
@@ -170,17 +180,25 @@ def recent_changes(user, *sources, limit=LATEST_VERSIONS):
     since the version before it; None for a user who may not see them (only county-wide
     roles do). A query a source (its rows with their users), one a model for the versions
     they are compared with that were not among them, and one a kind of record a changed
-    reference points at: the same whatever the number of versions."""
+    reference points at: the same whatever the number of versions. A source with
+    `m2m_fields` adds a query a field for the sets its versions saw, and one for their
+    members' names."""
     if not getattr(user, "is_county_wide", False):
         return None
     fetched = []
+    m2m_changes = {}
     for source in sources:
-        fetched.extend(_latest_rows(source, limit + 1))
+        rows = _latest_rows(source, limit + 1)
+        fetched.extend(rows)
+        if source.m2m_fields:
+            m2m_changes.update(_m2m_changes(source, [row for _source, row in rows], limit))
     fetched.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     shown = fetched[:limit]
-    versions = [
-        _version(source, row, previous) for source, row, previous in _with_previous(shown, fetched)
-    ]
+    versions = []
+    for source, row, previous in _with_previous(shown, fetched):
+        version = _version(source, row, previous)
+        version.changes.extend(m2m_changes.get((type(row), row.history_id), ()))
+        versions.append(version)
     _resolve_references(versions)
     # A save that changed nothing shown here (a total recounted to the same sum, the date
     # of the last visit) is not a line of its own.
@@ -266,6 +284,116 @@ def _field_changes(source, row, previous):
         )
         for change in changes
     ]
+
+
+def _m2m_changes(source, rows, limit):
+    """{(history model, history_id): [FieldChange]} for the source's many-to-many fields,
+    on the first version of each save that changed a set; `rows` newest first.
+
+    A record older than its sets' history got them on a later version (a data migration
+    snapshots them), so before the oldest fetched version with members its sets are
+    unknown, not empty, and the sets a record is first seen with are a baseline, not a
+    change: a new record's creation is written before its sets are given (create, then
+    set), so without `one_save` giving them is not a line of its own. With `one_save`,
+    the sets given with the creation are said on the creation's line: the creation's
+    sets are empty, and every later version is compared with the one before. With more
+    versions than are shown, the oldest fetched is only what the next is compared with."""
+    rows = rows[::-1]
+    if not rows:
+        return {}
+    model = source.rows.model.instance_type
+    fields = [model._meta.get_field(name) for name in source.m2m_fields]
+    members = {
+        m2m_field.name: _m2m_members(source.rows.model, m2m_field, rows) for m2m_field in fields
+    }
+    names = {m2m_field.name: _m2m_names(m2m_field, members[m2m_field.name]) for m2m_field in fields}
+    has_members = {history_id for sets in members.values() for history_id in sets}
+    index = {row.history_id: position for position, row in enumerate(rows)}
+    if source.one_save is not None and rows[0].history_type == "+":
+        first_known = 0
+    else:
+        first_known = next(
+            (position for position, row in enumerate(rows) if row.history_id in has_members),
+            None,
+        )
+    if first_known is None:
+        return {}
+    base = rows[0] if len(rows) > limit else None
+    found = {}
+    for group in _saves(rows, source.one_save):
+        head, last = group[0], group[-1]
+        if head is base or index[last.history_id] < first_known:
+            continue
+        before = index[head.history_id] - 1
+        if before >= 0:
+            if before < first_known:
+                continue
+            before_id = rows[before].history_id
+        elif head.history_type == "+":
+            before_id = None  # nothing was in the sets of a record just created
+        else:
+            continue
+        changes = []
+        for m2m_field in fields:
+            old = members[m2m_field.name].get(before_id, frozenset())
+            new = members[m2m_field.name].get(last.history_id, frozenset())
+            if old != new:
+                changes.append(
+                    FieldChange(
+                        label=m2m_field.verbose_name,
+                        old=_members_said(old, names[m2m_field.name]),
+                        new=_members_said(new, names[m2m_field.name]),
+                    )
+                )
+        if changes:
+            found[(type(head), head.history_id)] = changes
+    return found
+
+
+def _m2m_members(history_model, m2m_field, rows):
+    """{history_id: frozenset of member ids} of `m2m_field`, for the versions `rows`."""
+    through = getattr(history_model, m2m_field.name).model
+    column = through._meta.get_field(m2m_field.m2m_reverse_field_name()).attname
+    sets = {}
+    for history_id, member in through._default_manager.filter(
+        history_id__in=[row.history_id for row in rows]
+    ).values_list("history", column):
+        sets.setdefault(history_id, set()).add(member)
+    return {history_id: frozenset(ids) for history_id, ids in sets.items()}
+
+
+def _m2m_names(m2m_field, members):
+    wanted = set().union(*members.values())
+    if not wanted:
+        return {}
+    found = m2m_field.related_model._base_manager.select_related().in_bulk(wanted)
+    return {pk: str(record) for pk, record in found.items()}
+
+
+def _members_said(ids, names):
+    if not ids:
+        return None
+    return "、".join(sorted(names.get(pk, f"#{pk}") for pk in ids))
+
+
+def _saves(rows, one_save):
+    """The versions (oldest first) in groups that were one save: each its own when
+    `one_save` is None."""
+    groups = []
+    for row in rows:
+        last = groups[-1][-1] if groups else None
+        if (
+            one_save is not None
+            and last is not None
+            and row.history_type == "~"
+            and row.history_user_id == last.history_user_id
+            and row.ip_address == last.ip_address
+            and row.history_date - last.history_date <= one_save
+        ):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
 
 
 @dataclass
