@@ -16,65 +16,25 @@ Keys come from the environment:
   from the encryption keys: one leaked does not give away the other.
 
 A local run (LOCAL_RUN, the tests) derives development keys from SECRET_KEY; production
-refuses to start without real keys, as it does without a real SECRET_KEY.
+refuses to start without real keys, as it does without a real SECRET_KEY (config.field_keys,
+which settings import: it imports nothing of the apps).
 """
 
-import base64
 import functools
 import hashlib
 import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.core.exceptions import FieldError, ImproperlyConfigured
+from django.core.exceptions import FieldError
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 
+from config.field_keys import field_keys_from_environment  # noqa: F401 (settings' keys, here too)
 from institutions.validators import normalize_phone, validate_phone
 
 # Every Fernet token starts with its version byte 0x80, "gAAAAA" in URL-safe base64.
 TOKEN_PREFIX = "gAAAAA"  # noqa: S105 (not a secret: the start of every token)
-
-
-# --- Settings -------------------------------------------------------------------------------
-
-
-def _development_key(secret_key, purpose):
-    return hashlib.sha256(f"{purpose}:{secret_key}".encode()).digest()
-
-
-def field_keys_from_environment(env, *, production, secret_key):
-    """(FIELD_ENCRYPTION_KEYS, FIELD_HMAC_KEY) for config/settings.py, read with
-    django-environ; development keys derived from SECRET_KEY on a local run only."""
-    keys = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-    hmac_key = env("FIELD_HMAC_KEY", default="")
-    if production and not keys:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS must be set in production (ID numbers and phone numbers are "
-            "encrypted with it; e.g. python -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'). For a local run, set LOCAL_RUN=true."
-        )
-    if production and (len(hmac_key) < 32 or len(set(hmac_key)) < 5):
-        raise ImproperlyConfigured(
-            "FIELD_HMAC_KEY must be set to a real secret in production (32 or more random "
-            "characters, not one of FIELD_ENCRYPTION_KEYS; e.g. python -c 'import secrets; "
-            "print(secrets.token_urlsafe(48))'). For a local run, set LOCAL_RUN=true."
-        )
-    if not keys:
-        keys = [base64.urlsafe_b64encode(_development_key(secret_key, "field-encryption")).decode()]
-    if not hmac_key:
-        hmac_key = _development_key(secret_key, "field-hmac").hex()
-    for key in keys:
-        try:
-            Fernet(key)
-        except (ValueError, TypeError):
-            raise ImproperlyConfigured(
-                "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 bytes in "
-                "URL-safe base64, 44 characters)."
-            ) from None
-    if hmac_key in keys:
-        raise ImproperlyConfigured("FIELD_HMAC_KEY must differ from FIELD_ENCRYPTION_KEYS.")
-    return keys, hmac_key
 
 
 # --- Encrypting, decrypting, hashing --------------------------------------------------------

@@ -542,8 +542,8 @@ RELIEF_EMPLOYMENT_COST_DEDUCTION_RATE = env.str(
 # FIELD_ENCRYPTION_KEYS (Fernet keys, comma-separated: the first encrypts, all decrypt) and
 # FIELD_HMAC_KEY (the keyed digest that finds an ID number and keeps it unique). Production
 # refuses to start without them; a local run derives development keys. See config/crypto.py
-# and `manage.py rotate_field_keys`.
-from config.crypto import field_keys_from_environment  # noqa: E402
+# and `manage.py rotate_field_keys`; config/field_keys.py imports nothing of the apps.
+from config.field_keys import field_keys_from_environment  # noqa: E402
 
 FIELD_ENCRYPTION_KEYS, FIELD_HMAC_KEY = field_keys_from_environment(
     env, production=PRODUCTION, secret_key=SECRET_KEY
