@@ -26,6 +26,7 @@ from duty_roster.forms import (
 )
 from duty_roster.models import DutyPost, SpotCheck
 from duty_roster.pickers import SEARCH_MAX_LENGTH
+from exports.services import start_export
 
 PAGE_SIZE = 50
 
@@ -52,8 +53,20 @@ def spot_check_list(request):
             "form": form,
             "page": page,
             "keep": f"{urlencode(used)}&" if used else "",
+            "query": urlencode(used),
             "may_check": services.may_spot_check(request.user),
         },
+    )
+
+
+@login_required
+def spot_check_list_xlsx(request):
+    """Every check of the list page (its scope and filters), not only the first page."""
+    return start_export(
+        request,
+        kind="duty_spot_checks",
+        source="duty_roster.spot_check_exports.spot_check_list",
+        filename=f"spot-checks-{timezone.localdate():%Y%m%d}.xlsx",
     )
 
 
@@ -83,6 +96,18 @@ def spot_check_summary(request):
         request,
         "duty_roster/spot_check_summary.html",
         {"rows": rows, "totals": totals, "month": month, "season": season},
+    )
+
+
+@login_required
+def spot_check_summary_xlsx(request):
+    """The results by township as the page shows them: the county's alone."""
+    _county_only(request.user)
+    return start_export(
+        request,
+        kind="duty_spot_check_results",
+        source="duty_roster.spot_check_exports.results_by_township",
+        filename=f"spot-check-results-{timezone.localdate():%Y%m%d}.xlsx",
     )
 
 

@@ -26,9 +26,15 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="incident"),
     path("incidents/<int:pk>/<slug:action>/", views.incident_action, name="incident_action"),
     path("spot-checks/", spot_checks.spot_check_list, name="spot_checks"),
+    path("spot-checks/list.xlsx", spot_checks.spot_check_list_xlsx, name="spot_checks_xlsx"),
     path("spot-checks/new/", spot_checks.spot_check_new, name="spot_check_new"),
     path("spot-checks/random/", spot_checks.spot_check_random, name="spot_check_random"),
     path("spot-checks/by-township/", spot_checks.spot_check_summary, name="spot_check_summary"),
+    path(
+        "spot-checks/by-township.xlsx",
+        spot_checks.spot_check_summary_xlsx,
+        name="spot_check_summary_xlsx",
+    ),
     path("spot-checks/<int:pk>/", spot_checks.spot_check_detail, name="spot_check"),
     path(
         "spot-checks/<int:pk>/<slug:action>/",
