@@ -163,3 +163,19 @@ class DocumentForm(StyledFormMixin, forms.Form):
 
     def clean_file(self):
         return clean_document(self.cleaned_data["file"])
+
+
+class CaseFilterForm(StyledFormMixin, forms.Form):
+    """The case list's filter, shared by the list page and its .xlsx."""
+
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=[("", _("Any")), *Ground.choices], required=False
+    )
+
+    def filter(self, cases):
+        """The cases as filtered (all of them while the form has errors)."""
+        if not self.is_valid():
+            return cases
+        if self.cleaned_data.get("ground"):
+            cases = cases.filter(ground=self.cleaned_data["ground"])
+        return cases

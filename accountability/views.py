@@ -2,21 +2,24 @@
 (the 三员 too): a case names people and what they are held to account for."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accountability import services
 from accountability.documents import document_response
-from accountability.forms import CaseForm, DocumentForm
+from accountability.forms import CaseFilterForm, CaseForm, DocumentForm
 from accountability.models import Case, CaseDocument, Ground
 from config.forms import add_service_errors, search_text
 from config.history import Source, recent_changes
 from config.paging import CappedPaginator
+from exports.services import start_export
 
 PAGE_SIZE = 50
 # ?spot_check=, ?hazard= or ?incident= from the record's page: the ground it opens with.
@@ -40,15 +43,15 @@ def county_only(view):
 
 @county_only
 def case_list(request):
-    cases = Case.objects.visible_to(request.user).select_related(
+    form = CaseFilterForm(request.GET or None)
+    cases = form.filter(Case.objects.visible_to(request.user)).select_related(
         "township", "institution", "spot_check__post", "hazard", "incident"
     )
-    ground = request.GET.get("ground", "")
-    if ground in Ground.values:
-        cases = cases.filter(ground=ground)
     page = CappedPaginator(cases.order_by("-decided_on", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    ground = form.cleaned_data.get("ground", "") if form.is_bound and form.is_valid() else ""
+    query = urlencode({"ground": ground}) if ground else ""
     return render(
         request,
         "accountability/cases.html",
@@ -56,8 +59,20 @@ def case_list(request):
             "page": page,
             "grounds": Ground.choices,
             "ground": ground,
-            "keep": f"ground={ground}&" if ground in Ground.values else "",
+            "keep": f"{query}&" if query else "",
+            "query": query,
         },
+    )
+
+
+@county_only
+def case_list_xlsx(request):
+    """Every case of the list (its filter), not only the first page: the county's alone."""
+    return start_export(
+        request,
+        kind="accountability_cases",
+        source="accountability.exports.case_list",
+        filename=f"accountability-cases-{timezone.localdate():%Y%m%d}.xlsx",
     )
 
 

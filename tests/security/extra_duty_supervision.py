@@ -20,15 +20,19 @@ URLS = {
     # name                                  kwargs                                       anon i1   t1   t2   off  adm  sys  sec  aud
     # The 三员 get the list empty (the canaries check that), as every business list.
     "duty_roster:spot_checks":              (NONE,                                      "L    200  200  200  200  200  200  200  200"),
+    # The list's workbook: the list's scope (the 三员 get it empty, as the list).
+    "duty_roster:spot_checks_xlsx":         (NONE,                                      "L    200  200  200  200  200  200  200  200"),
     "duty_roster:spot_check_new":           (NONE,                                      "L    403  403  403  200  200  403  403  403"),
     # To the form of a post with a shift under way (the world's shift).
     "duty_roster:spot_check_random":        (NONE,                                      "L    403  403  403  302  302  403  403  403"),
     "duty_roster:spot_check_summary":       (NONE,                                      "L    403  403  403  200  200  403  403  403"),
+    "duty_roster:spot_check_summary_xlsx":  (NONE,                                      "L    403  403  403  200  200  403  403  403"),
     # The township centre's post: its township's, not an institution's.
     "duty_roster:spot_check":               (SPOT_CHECK,                                "L    404  200  404  200  200  404  404  404"),
     "duty_roster:spot_check_action":        (K(pk="@spot_check", action="close"),       "L    405  405  405  405  405  405  405  405"),
     # Accountability: the county's alone, whoever asks.
     "accountability:list":                  (NONE,                                      "L    403  403  403  200  200  403  403  403"),
+    "accountability:list_xlsx":             (NONE,                                      "L    403  403  403  200  200  403  403  403"),
     "accountability:new":                   (NONE,                                      "L    403  403  403  200  200  403  403  403"),
     "accountability:case":                  (CASE,                                      "L    403  403  403  200  200  403  403  403"),
     "accountability:add_document":          (CASE,                                      "L    403  403  403  405  405  403  403  403"),
