@@ -190,6 +190,28 @@ RULES = [
         ),
     ),
     RuleSpec(
+        "epidemic-report-missing",
+        gettext_lazy("Epidemic weekly report missing"),
+        epidemic.report_missing,
+        after_minutes=epidemic.DEFAULT_CUTOFF_MINUTES,
+        description=gettext_lazy(
+            "This many minutes into Monday (720: at 12:00), last week's care home reports not "
+            "filed: once a week, each township's staff with its homes' names, and the bureau "
+            "a count per township."
+        ),
+    ),
+    RuleSpec(
+        "spot-check-finding-unanswered",
+        gettext_lazy("Spot check finding not followed up"),
+        duty.spot_check_finding_unanswered,
+        lead_days=2,
+        description=gettext_lazy(
+            "This many days after a failed spot check, daily until answered: the post's "
+            "township (and an institution post's own staff); this many days after the answer, "
+            "daily until closed: the officer who checked (the bureau once they have left)."
+        ),
+    ),
+    RuleSpec(
         "plan-review-overdue",
         preparedness.RULE_NAME,
         preparedness.plan_review_overdue,

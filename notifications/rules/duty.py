@@ -298,3 +298,53 @@ def incident_reported_late(rule, scan):
             url=url(pk),
             subject_id=pk,
         )
+
+
+def spot_check_finding_unanswered(rule, scan):
+    """A failed spot check's finding still unanswered `lead_days` days after the check (2 by
+    default): the post's township staff (and an institution post's own staff), every day
+    until the post answers. Answered but still not closed `lead_days` days after the answer:
+    the officer who made the check (every bureau officer once they have left), every day
+    until the bureau closes it. Two queries however many findings."""
+    from duty_roster.models import FollowUpState, SpotCheck
+
+    url = link("duty_roster:spot_check")
+    days = rule.lead_days or 2
+    since = scan.now - datetime.timedelta(days=days)
+    stamp = day_step(scan.today)
+    checks = SpotCheck.objects.all()
+
+    to_answer = not_said(
+        checks.in_follow_up(FollowUpState.AWAITING).filter(checked_at__lte=since),
+        rule,
+        f"a{stamp}",
+    ).values_list("pk", "checked_at", "post__name", "post__township_id", "post__institution_id")
+    title = _("Spot check finding at %(post)s (%(time)s) not answered after %(days)d days")
+    for pk, checked_at, post, township, institution in to_answer.iterator(
+        chunk_size=ITERATOR_CHUNK
+    ):
+        yield from to_people(
+            f"{rule.code}:{pk}:a{stamp}",
+            sorted({*scan.township_staff[township], *scan.institution_staff[institution]}),
+            subject_id=pk,
+            step=f"a{stamp}",
+            title=title % {"post": post, "time": f"{_local(checked_at):%m-%d %H:%M}", "days": days},
+            url=url(pk),
+        )
+
+    to_close = not_said(
+        checks.in_follow_up(FollowUpState.ANSWERED).filter(responded_at__lte=since),
+        rule,
+        f"c{stamp}",
+    ).values_list("pk", "checked_at", "post__name", "checked_by_id")
+    bureau = set(scan.bureau)
+    title = _("Spot check finding at %(post)s (%(time)s) answered, waiting to be closed")
+    for pk, checked_at, post, checked_by in to_close.iterator(chunk_size=ITERATOR_CHUNK):
+        yield from to_people(
+            f"{rule.code}:{pk}:c{stamp}",
+            [checked_by] if checked_by in bureau else scan.bureau,
+            subject_id=pk,
+            step=f"c{stamp}",
+            title=title % {"post": post, "time": f"{_local(checked_at):%m-%d %H:%M}"},
+            url=url(pk),
+        )
