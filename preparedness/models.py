@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from config.history import ClientAddressRecord
@@ -204,7 +205,10 @@ class Supply(models.Model):
         related_name="supplies",
         verbose_name=_("institution"),
     )
-    kind = models.CharField(_("item"), max_length=20, choices=SupplyKind.choices)
+    # In context: the inspections catalogue says 检查项 (a checklist item) for a plain "item".
+    kind = models.CharField(
+        pgettext_lazy("supply", "item"), max_length=20, choices=SupplyKind.choices
+    )
     description = models.CharField(
         _("description"),
         max_length=100,

@@ -4,28 +4,26 @@ Lists read a page of institutions and then the rows of that page in one query pe
 row, so their query count does not grow with the county.
 """
 
-import datetime
 from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.forms import DATABASE_ID_RE, add_service_errors
+from config.forms import add_service_errors
 from config.paging import CappedPaginator
+from exports.services import start_export
 from inspections.permissions import can_raise
-from institutions.models import RESIDENTIAL_KINDS, Institution, Township
-from preparedness import services
+from institutions.models import Institution, Township
+from preparedness import lists, services
 from preparedness.documents import document_response
 from preparedness.forms import DrillForm, PlanForm, ResponsibilityForm, SupplyForm
 from preparedness.models import (
-    BASIC_PLAN_KINDS,
     Drill,
     Plan,
     PlanKind,
@@ -33,15 +31,12 @@ from preparedness.models import (
     Responsibility,
     Supply,
     SupplyKind,
-    drill_season_days,
-    flagged_supply,
     required_plan_kinds,
 )
-from preparedness.permissions import can_write
+from preparedness.permissions import can_view_county_lists, can_write
 
 PAGE_SIZE = 25
 RECENT_DRILLS_ON_INSTITUTION = 10
-FIRST_YEAR = 2000
 
 
 # --- Shared pieces -------------------------------------------------------------
@@ -60,37 +55,14 @@ def _institution(request, pk, *, write=False):
 def _township_filter(request):
     """The township chosen in ?township= among those the user sees, and the choices."""
     townships = list(Township.objects.visible_to(request.user).only("pk", "name"))
-    raw = request.GET.get("township", "")
-    chosen = None
-    if DATABASE_ID_RE.match(raw):
-        chosen = next((t for t in townships if t.pk == int(raw)), None)
-    return chosen, townships
-
-
-def _institutions(request, township):
-    institutions = (
-        Institution.objects.visible_to(request.user)
-        .active()
-        .select_related("township")
-        .in_list_order(request.user)
-    )
-    if township is not None:
-        institutions = institutions.filter(township=township)
-    return institutions
+    wanted = lists.township_id(request.GET)
+    return next((t for t in townships if t.pk == wanted), None), townships
 
 
 def _keep(**params):
     """The query string the pager keeps (ending with & when not empty)."""
     kept = {name: value for name, value in params.items() if value not in (None, "", False)}
     return urlencode(kept) + "&" if kept else ""
-
-
-def _date_param(request, name, default):
-    try:
-        value = datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
-    return value if FIRST_YEAR <= value.year <= timezone.localdate().year + 1 else default
 
 
 # --- Plans ---------------------------------------------------------------------
@@ -102,9 +74,9 @@ def index(request):
     today = timezone.localdate()
     township, townships = _township_filter(request)
     gaps_only = request.GET.get("gaps") == "1"
-    institutions = _institutions(request, township)
-    if gaps_only:
-        institutions = _with_plan_gaps(institutions, today)
+    institutions = lists.plan_institutions(
+        request.user, township=township, gaps_only=gaps_only, today=today
+    )
     page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     current = defaultdict(dict)
     for plan in Plan.objects.current().filter(institution__in=[i.pk for i in page]):
@@ -127,10 +99,11 @@ def index(request):
         request,
         "preparedness/index.html",
         {
+            "may_download": can_view_county_lists(request.user),
             "kinds": PlanKind.choices,
             "rows": rows,
             "page": page,
-            "totals": _plan_totals(request.user, township, today),
+            "totals": lists.plan_totals(request.user, township, today),
             "township": township,
             "townships": townships,
             "gaps_only": gaps_only,
@@ -143,55 +116,6 @@ def _plan_cell(plan, today, *, required):
     if plan is not None:
         return {"plan": plan, "status": plan.status(today)}
     return {"plan": None, "status": PlanStatus.MISSING if required else PlanStatus.NOT_REQUIRED}
-
-
-def _with_plan_gaps(institutions, today):
-    """Those missing a plan they must keep (required_plan_kinds), or with one overdue."""
-    in_order = Q(plans__is_current=True, plans__review_on__gte=today)
-    residential = Q(kind__in=RESIDENTIAL_KINDS)
-    return institutions.annotate(
-        in_order=Count("plans", filter=in_order),
-        basic_in_order=Count("plans", filter=in_order & Q(plans__kind__in=BASIC_PLAN_KINDS)),
-        overdue=Count("plans", filter=Q(plans__is_current=True, plans__review_on__lt=today)),
-    ).filter(
-        (residential & Q(in_order__lt=len(PlanKind)))
-        | (~residential & Q(basic_in_order__lt=len(BASIC_PLAN_KINDS)))
-        | Q(overdue__gt=0)
-    )
-
-
-def _plan_totals(user, township, today):
-    """Per kind: institutions that must keep it with one in order, overdue, or missing."""
-    institutions = Institution.objects.visible_to(user).active()
-    plans = Plan.objects.visible_to(user).current().filter(institution__is_active=True)
-    if township is not None:
-        institutions = institutions.filter(township=township)
-        plans = plans.filter(institution__township=township)
-    plans = plans.filter(Q(kind__in=BASIC_PLAN_KINDS) | Q(institution__kind__in=RESIDENTIAL_KINDS))
-    counted = {
-        row["kind"]: row
-        for row in plans.values("kind").annotate(
-            in_order=Count("pk", filter=Q(review_on__gte=today)),
-            overdue=Count("pk", filter=Q(review_on__lt=today)),
-        )
-    }
-    required = institutions.aggregate(
-        every=Count("pk"), residential=Count("pk", filter=Q(kind__in=RESIDENTIAL_KINDS))
-    )
-    totals = []
-    for kind, label in PlanKind.choices:
-        row = counted.get(kind, {})
-        in_order, overdue = row.get("in_order", 0), row.get("overdue", 0)
-        must = required["every"] if kind in BASIC_PLAN_KINDS else required["residential"]
-        totals.append(
-            {
-                "label": label,
-                "in_order": in_order,
-                "overdue": overdue,
-                "missing": max(must - in_order - overdue, 0),
-            }
-        )
-    return totals
 
 
 @login_required
@@ -313,22 +237,17 @@ def supplies(request):
     township, townships = _township_filter(request)
     show_all = request.GET.get("all") == "1"
     kind = request.GET.get("kind", "")
-    lines = Supply.objects.visible_to(request.user).active().filter(institution__is_active=True)
-    if township is not None:
-        lines = lines.filter(institution__township=township)
-    totals = _supply_totals(lines, today)
-    if kind in SupplyKind.values:
-        lines = lines.filter(kind=kind)
-    if not show_all:
-        lines = lines.flagged(today)
-    lines = lines.select_related("institution__township").order_by(
-        "institution__township__code", "institution__name", "kind", "pk"
-    )
+    lines = lists.supply_lines(request.user, township)
+    totals = lists.supply_totals(lines, today)
+    lines = lists.listed_supply_lines(
+        lines, kind=kind, show_all=show_all, today=today
+    ).select_related("institution__township")
     page = CappedPaginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "preparedness/supplies.html",
         {
+            "may_download": can_view_county_lists(request.user),
             "page": page,
             "rows": [(line, line.flags(today)) for line in page],
             "totals": totals,
@@ -342,26 +261,6 @@ def supplies(request):
             ),
         },
     )
-
-
-def _supply_totals(lines, today):
-    """[(township name, [quantity per kind], flagged lines)] in township order."""
-    sums = defaultdict(dict)
-    flagged = defaultdict(int)
-    names = {}
-    rows = (
-        lines.values("institution__township_id", "institution__township__name", "kind")
-        .annotate(total=Sum("quantity"), flagged_lines=Count("pk", filter=flagged_supply(today)))
-        .order_by("institution__township__code")
-    )
-    for row in rows:
-        township = row["institution__township_id"]
-        names[township] = row["institution__township__name"]
-        sums[township][row["kind"]] = row["total"]
-        flagged[township] += row["flagged_lines"]
-    return [
-        (names[t], [sums[t].get(kind, 0) for kind in SupplyKind.values], flagged[t]) for t in names
-    ]
 
 
 @login_required
@@ -402,14 +301,13 @@ def _supply_form(request, place, supply):
 @login_required
 def drills(request):
     township, townships = _township_filter(request)
-    lines = Drill.objects.visible_to(request.user).select_related("institution__township")
-    if township is not None:
-        lines = lines.filter(institution__township=township)
+    lines = lists.drills(request.user, township).select_related("institution__township")
     page = CappedPaginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "preparedness/drills.html",
         {
+            "may_download": can_view_county_lists(request.user),
             "page": page,
             "township": township,
             "townships": townships,
@@ -423,15 +321,15 @@ def not_drilled(request):
     """Institutions with no drill since the season's start (?since=, default
     PREPAREDNESS_DRILL_SEASON_DAYS days ago)."""
     today = timezone.localdate()
-    since = _date_param(request, "since", today - datetime.timedelta(days=drill_season_days()))
+    since = lists.season_start(request.GET, today)
     township, townships = _township_filter(request)
-    drilled = Drill.objects.filter(institution=OuterRef("pk"), held_on__gte=since)
-    institutions = _institutions(request, township).filter(~Exists(drilled))
+    institutions = lists.not_drilled(request.user, township=township, since=since)
     page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "preparedness/not_drilled.html",
         {
+            "may_download": can_view_county_lists(request.user),
             "page": page,
             "since": since,
             "township": township,
@@ -482,7 +380,7 @@ def drill_detail(request, pk):
 
 def _year(value):
     today = timezone.localdate()
-    if not (FIRST_YEAR <= value <= today.year + 1):
+    if not (lists.FIRST_YEAR <= value <= today.year + 1):
         raise Http404
     return value
 
@@ -491,16 +389,12 @@ def _year(value):
 def responsibility(request):
     """For a year: each institution's officials and letter, or what it lacks (?lacking=1)."""
     today = timezone.localdate()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else today.year
-    year = year if FIRST_YEAR <= year <= today.year + 1 else today.year
+    year = lists.year_of(request.GET, today)
     township, townships = _township_filter(request)
     lacking_only = request.GET.get("lacking") == "1"
-    institutions = _institutions(request, township)
-    complete = Responsibility.objects.complete().filter(institution=OuterRef("pk"), year=year)
-    institutions = institutions.annotate(has_complete=Exists(complete))
-    if lacking_only:
-        institutions = institutions.filter(has_complete=False)
+    institutions = lists.responsibility_institutions(
+        request.user, township=township, year=year, lacking_only=lacking_only
+    )
     page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
     records = {
         record.institution_id: record
@@ -510,6 +404,7 @@ def responsibility(request):
         request,
         "preparedness/responsibility.html",
         {
+            "may_download": can_view_county_lists(request.user),
             "rows": [(i, records.get(i.pk)) for i in page],
             "page": page,
             "year": year,
@@ -556,3 +451,43 @@ def responsibility_letter(request, pk):
         Responsibility.objects.visible_to(request.user).exclude(letter=""), pk=pk
     )
     return document_response(record.letter, download_name=f"letter-{record.pk}")
+
+
+# --- Downloads ---------------------------------------------------------------------------
+
+
+def _export(request, what):
+    """The list page `what` as .xlsx (preparedness.exports), with its scope and filters."""
+    if not can_view_county_lists(request.user):
+        raise PermissionDenied
+    return start_export(
+        request,
+        kind=f"preparedness_{what}",
+        source=f"preparedness.exports.{what}",
+        filename=f"preparedness-{what.replace('_', '-')}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+def plans_xlsx(request):
+    return _export(request, "plans")
+
+
+@login_required
+def supplies_xlsx(request):
+    return _export(request, "supplies")
+
+
+@login_required
+def drills_xlsx(request):
+    return _export(request, "drills")
+
+
+@login_required
+def not_drilled_xlsx(request):
+    return _export(request, "not_drilled")
+
+
+@login_required
+def responsibility_xlsx(request):
+    return _export(request, "responsibility")

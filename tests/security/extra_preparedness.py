@@ -2,7 +2,8 @@
 
 Every write is open to the three business roles within their scope (inst1 for its own
 institution, town1 for its township, the county); town2 gets 404 for institution1's
-objects; the 三员 get the lists empty and 404 for objects, as they see no institution.
+objects; the 三员 get the lists empty, 404 for objects and 403 for the lists' .xlsx, as
+they see no institution. The .xlsx sent to town2 must not name institution1's rows.
 """
 
 from tests.preparedness.factories import (
@@ -18,18 +19,23 @@ from tests.security.table import NONE, K
 URLS = {
     # name                                 kwargs                                          anon i1   t1   t2   off  adm  sys  sec  aud
     "preparedness:index":                  (NONE,                                          "L    200  200  200  200  200  200  200  200"),
+    "preparedness:plans_xlsx":             (NONE,                                          "L    200  200  200  200  200  403  403  403"),
     "preparedness:institution":            (K(pk="@institution1"),                         "L    200  200  404  200  200  404  404  404"),
     "preparedness:plan_new":               (K(pk="@institution1", kind="fire"),            "L    200  200  404  200  200  404  404  404"),
     "preparedness:plan":                   (K(pk="@plan"),                                 "L    200  200  404  200  200  404  404  404"),
     "preparedness:plan_document":          (K(pk="@plan"),                                 "L    200  200  404  200  200  404  404  404"),
     "preparedness:supplies":               (NONE,                                          "L    200  200  200  200  200  200  200  200"),
+    "preparedness:supplies_xlsx":          (NONE,                                          "L    200  200  200  200  200  403  403  403"),
     "preparedness:supply_new":             (K(pk="@institution1"),                         "L    200  200  404  200  200  404  404  404"),
     "preparedness:supply_edit":            (K(pk="@supply"),                               "L    200  200  404  200  200  404  404  404"),
     "preparedness:drills":                 (NONE,                                          "L    200  200  200  200  200  200  200  200"),
+    "preparedness:drills_xlsx":            (NONE,                                          "L    200  200  200  200  200  403  403  403"),
     "preparedness:not_drilled":            (NONE,                                          "L    200  200  200  200  200  200  200  200"),
+    "preparedness:not_drilled_xlsx":       (NONE,                                          "L    200  200  200  200  200  403  403  403"),
     "preparedness:drill_new":              (K(pk="@institution1"),                         "L    200  200  404  200  200  404  404  404"),
     "preparedness:drill":                  (K(pk="@drill"),                                "L    200  200  404  200  200  404  404  404"),
     "preparedness:responsibility":         (NONE,                                          "L    200  200  200  200  200  200  200  200"),
+    "preparedness:responsibility_xlsx":    (NONE,                                          "L    200  200  200  200  200  403  403  403"),
     "preparedness:responsibility_edit":    (K(pk="@institution1", year="@this_year"),      "L    200  200  404  200  200  404  404  404"),
     "preparedness:responsibility_letter":  (K(pk="@responsibility"),                       "L    200  200  404  200  200  404  404  404"),
 }
@@ -55,7 +61,10 @@ def populate(w, users, outside):
         document=stored_pdf(),
     )
     w.supply = SupplyFactory(
-        institution=w.institution1, updated_by=town1, location="东楼应急物资间乙"
+        institution=w.institution1,
+        updated_by=town1,
+        location="东楼应急物资间乙",
+        quantity=1,  # below the minimum: on the supplies page and in its .xlsx
     )
     w.drill = DrillFactory(
         institution=w.institution1, recorded_by=town1, scenario="演练情景丙：夜间配电室起火"
