@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # user.is_verified(): has this session typed its second factor (accounts.two_factor)?
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
+    # A village worker opens their village's relief pages and nothing else.
+    "accounts.middleware.VillageWorkerPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -453,6 +455,11 @@ CELERY_BEAT_SCHEDULE = {
     "audit-archive": {"task": "audit.archive", "schedule": crontab(hour=2, minute=40)},
     # Exports' files are kept a day: remove the expired ones every hour.
     "exports-purge-expired": {"task": "exports.purge_expired", "schedule": crontab(minute=17)},
+    # Pay the relief applications whose 公示 has run out with no objection standing.
+    "relief-release-after-notice": {
+        "task": "relief.release_after_notice",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Mark shifts under way with nobody checked in (脱岗), every five minutes.
     "duty-missed-check-ins": {
         "task": "duty_roster.mark_missed_check_ins",

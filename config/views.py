@@ -25,6 +25,9 @@ def home(request):
     view of every officer's home page.
     """
     user = request.user
+    if user.is_village_worker:
+        # No institution is theirs: their village's people and reports only.
+        return render(request, "home.html", {"panels": home_panels(user), "village_home": True})
     institutions = Institution.objects.visible_to(user).active()
 
     def figure(name, compute):

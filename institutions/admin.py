@@ -104,7 +104,7 @@ class PasswordResetForm(AdminPasswordChangeForm):
 # Separation of duties (三员分立, accounts.roles): which fields of an account each
 # administrator may change. A superuser may change them all.
 IDENTITY_FIELDS = ["username", "full_name", "phone", "email"]  # system administrator
-PRIVILEGE_FIELDS = ["role", "township", "institution", "is_active"]  # security administrator
+PRIVILEGE_FIELDS = ["role", "township", "institution", "village", "is_active"]  # security administrator
 SUPERUSER_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
@@ -128,7 +128,7 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "phone", "email"]}),
-        (_("Role and scope"), {"fields": ["role", "township", "institution"]}),
+        (_("Role and scope"), {"fields": ["role", "township", "institution", "village"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -147,6 +147,7 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
                     "role",
                     "township",
                     "institution",
+                    "village",
                     "password1",
                     "password2",
                 ],

@@ -323,6 +323,8 @@ class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", _("Institution staff")
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
     BUREAU_OFFICER = "bureau_officer", _("Bureau officer")
+    # Below the township: reports people found and records home visits in one village only.
+    VILLAGE_WORKER = "village_worker", _("Village worker (村级工作人员)")
     ADMIN = "admin", _("Administrator")
     # Separation of duties (三员分立, GB/T 22239-2019 level 3): these three see no
     # institution's data; they run accounts, security policy and the audit log.
@@ -335,7 +337,12 @@ class Role(models.TextChoices):
 ADMIN_SITE_ROLES = frozenset({Role.ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # The roles a system administrator may give an account they open (separation of duties:
 # the administrator roles are the security administrator's to give).
-BUSINESS_ROLES = [Role.INSTITUTION_STAFF, Role.TOWNSHIP_STAFF, Role.BUREAU_OFFICER]
+BUSINESS_ROLES = [
+    Role.VILLAGE_WORKER,
+    Role.INSTITUTION_STAFF,
+    Role.TOWNSHIP_STAFF,
+    Role.BUREAU_OFFICER,
+]
 
 
 class UserQuerySet(models.QuerySet):
@@ -370,6 +377,14 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
         verbose_name=_("institution"),
+    )
+    # A village worker's village, as the people of the township are registered with it
+    # (relief.Person.village): the one village whose people they see.
+    village = models.CharField(
+        _("village or community"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a village worker: the village whose people they see, as registered."),
     )
 
     objects = UserManager()
@@ -416,6 +431,10 @@ class User(AbstractUser):
                 condition=~Q(role="institution_staff") | Q(institution__isnull=False),
                 name="user_institution_staff_has_institution",
             ),
+            models.CheckConstraint(
+                condition=~Q(role="village_worker") | (Q(township__isnull=False) & ~Q(village="")),
+                name="user_village_worker_has_village",
+            ),
         ]
 
     def __str__(self):
@@ -436,6 +455,10 @@ class User(AbstractUser):
     @property
     def is_institution_staff(self):
         return self.role == Role.INSTITUTION_STAFF
+
+    @property
+    def is_village_worker(self):
+        return self.role == Role.VILLAGE_WORKER and not self.is_superuser
 
     @property
     def is_security_role(self):
@@ -459,6 +482,15 @@ class User(AbstractUser):
             )
         if self.role == Role.TOWNSHIP_STAFF and not self.township_id:
             raise ValidationError({"township": _("Township staff must belong to a township.")})
+        if self.role == Role.VILLAGE_WORKER:
+            self.village = (self.village or "").strip()
+            errors = {}
+            if not self.township_id:
+                errors["township"] = _("A village worker must belong to a township.")
+            if not self.village:
+                errors["village"] = _("Give the village, as its people are registered.")
+            if errors:
+                raise ValidationError(errors)
         self._align_scope_with_role()
 
     def save(self, *args, **kwargs):
@@ -470,11 +502,13 @@ class User(AbstractUser):
         # administrators (who see no institution's data) to none.
         if self.role == Role.INSTITUTION_STAFF and self.institution_id:
             self.township_id = self.institution.township_id
-        elif self.role == Role.TOWNSHIP_STAFF:
+        elif self.role in (Role.TOWNSHIP_STAFF, Role.VILLAGE_WORKER):
             self.institution = None
         elif self.role in (Role.BUREAU_OFFICER, *ADMIN_SITE_ROLES):
             self.institution = None
             self.township = None
+        if self.role != Role.VILLAGE_WORKER:
+            self.village = ""
         # The admin site is for the roles that work there, never granted by hand; what
         # each may do there is its group's (accounts.roles).
         self.is_staff = self.is_superuser or self.role in ADMIN_SITE_ROLES

@@ -12,6 +12,7 @@ from relief.models import (
     BatchLine,
     ChildRecognition,
     DisbursementBatch,
+    FoundReport,
     HomeVisit,
     Household,
     MonitoringFlag,
@@ -199,6 +200,14 @@ class ChildRecognitionAdmin(HistoryAdmin):
     list_filter = ["status", "kind", "township"]
     raw_id_fields = ["person", "recorded_by", "checked_by", "decided_by", "category"]
     readonly_fields = ["status", "checked_by", "checked_at", "decided_by", "decided_at", "category"]
+
+
+@admin.register(FoundReport)
+class FoundReportAdmin(HistoryAdmin):
+    list_display = ["name", "township", "village", "found_on", "status", "is_urgent"]
+    list_filter = ["status", "is_urgent", "township"]
+    raw_id_fields = ["person", "reported_by", "handled_by"]
+    readonly_fields = ["status", "person", "handled_by", "handled_at"]
 
 
 @admin.register(PriceTrigger)

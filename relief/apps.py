@@ -19,4 +19,5 @@ class ReliefConfig(AppConfig):
             models.Application,
             models.RegistrationConflict,
             models.TransferRequest,
+            models.FoundReport,
         )

@@ -18,6 +18,7 @@ from relief.models import (
     BatchStatus,
     ChildRecognition,
     DisbursementBatch,
+    FoundReport,
     Household,
     MonitoringFlag,
     NoticeObjection,
@@ -254,6 +255,54 @@ def seed_objection(today):
     )
 
 
+def seed_village_worker(password):
+    """A village worker of 王庄村 (羊册镇), who sees that village's people only."""
+    town1 = User.objects.get(username="town1")
+    worker, _created = User.objects.update_or_create(
+        username="village1",
+        defaults={
+            "full_name": "李桂芝",
+            "role": Role.VILLAGE_WORKER,
+            "township": town1.township,
+            "village": VILLAGES[0],
+            "is_active": True,
+        },
+    )
+    worker.set_password(password)
+    worker.save(update_fields=["password"])
+    return worker
+
+
+def seed_found_reports(worker, today):
+    """Two people found in 王庄村: one urgent and waiting for the township, one the township
+    has answered."""
+    if FoundReport.objects.exists():
+        return
+    services.report_found(
+        user=worker,
+        name="马老汉",
+        address="王庄村三组",
+        found_on=today - datetime.timedelta(days=1),
+        situation="独居，78岁，腿脚不便，家中无取暖设备，子女在外务工一年未归。",
+        needs=["supplies", "care"],
+        is_urgent=True,
+    )
+    answered = services.report_found(
+        user=worker,
+        name="赵桂香",
+        address="王庄村五组",
+        found_on=today - datetime.timedelta(days=9),
+        situation="丈夫去年去世，本人患慢性病，靠邻居接济。",
+        needs=["medicine"],
+    )
+    services.handle_found(
+        report=answered,
+        user=User.objects.get(username="town1"),
+        outcome="referred",
+        note="已转介镇卫生院家庭医生签约服务，并纳入低收入人口动态监测。",
+    )
+
+
 def seed_recognitions(today):
     """Two children of 羊册镇 found by village workers: one waiting for the township's check,
     one recognised this month (paid from this month's batch on)."""
@@ -392,11 +441,13 @@ def seed(*, password, stdout):
     seed_monitoring(today)
     seed_paid_batch(programmes, today)
     seed_transfer_request()
+    seed_found_reports(seed_village_worker(password), today)
     stdout.write(
         f"relief: {Person.objects.count()} people, {Programme.objects.count()} programmes, "
         f"{Application.objects.count()} applications, "
         f"{DisbursementBatch.objects.filter(status=BatchStatus.PAID).count()} paid batch, "
         f"{NoticeObjection.objects.count()} objection in 公示, "
         f"{ChildRecognition.objects.count()} child recognitions, "
-        f"{MonitoringFlag.objects.count()} people monitored"
+        f"{MonitoringFlag.objects.count()} people monitored, "
+        f"{FoundReport.objects.count()} people found by the village worker"
     )

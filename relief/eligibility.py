@@ -4,7 +4,7 @@
   the standard the household is 低保边缘 (../shared/CHECKLISTS.md §4).
 - 单人保 (民发〔2021〕57号 §8): in a 低保边缘 household, a person with a grade 1–2 disability (or
   a serious illness) may be covered on their own: their own income, a household of one. Here
-  the person must hold the current category 残疾人 (serious illness is not recorded yet).
+  the person must hold the current category 残疾人 or 重病患者.
 - 就业成本扣减: a share of the income earned from work is not counted.
 
 Neither the Henan 低保 standard nor the share disregarded was found in ../shared/: both are
@@ -61,7 +61,7 @@ def _assessment(income, members, standard):
 def assess(person, *, single_person=False, employment_deduction=False, earned_income=None):
     """The person's household against the 低保 standard, with the options applied; a
     ValidationError names the option that does not apply."""
-    from relief.models import Category
+    from relief.models import SINGLE_PERSON_GROUNDS
 
     standard = dibao_standard()
     household = person.household
@@ -73,18 +73,18 @@ def assess(person, *, single_person=False, employment_deduction=False, earned_in
     errors = {}
     if single_person:
         whole = _assessment(income, members, standard)
-        disabled = person.categories.current(timezone.localdate()).filter(
-            category=Category.DISABLED
+        grounds = person.categories.current(timezone.localdate()).filter(
+            category__in=SINGLE_PERSON_GROUNDS
         )
         if not whole.on_the_edge:
             errors["single_person_coverage"] = _(
                 "Single-person coverage is for a member of a household on the edge of 低保 "
                 "(income per head below 1.5 times the standard)."
             )
-        elif not disabled.exists():
+        elif not grounds.exists():
             errors["single_person_coverage"] = _(
-                "Single-person coverage is for a person with a severe disability: record the "
-                "category first."
+                "Single-person coverage is for a person with a severe disability or a serious "
+                "illness: record the category first."
             )
         else:
             income, members = _money(person.monthly_income), 1

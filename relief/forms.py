@@ -4,6 +4,7 @@ import uuid
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -14,6 +15,8 @@ from relief.models import (
     ApplicationStatus,
     Category,
     ChildKind,
+    FoundReport,
+    FoundStatus,
     MonitoringReason,
     Need,
     PaymentMethod,
@@ -181,6 +184,13 @@ def follow_up_owners(user, person):
     relief_staff = Q(role=Role.TOWNSHIP_STAFF, township_id=person.township_id) | Q(
         role__in=[Role.BUREAU_OFFICER, Role.ADMIN]
     )
+    if user.is_village_worker:
+        # A village worker sees no account, but asks their township to follow up.
+        return (
+            get_user_model()
+            .objects.filter(role=Role.TOWNSHIP_STAFF, township_id=user.township_id, is_active=True)
+            .order_by("full_name", "username")
+        )
     return (
         get_user_model()
         .objects.visible_to(user)
@@ -381,4 +391,50 @@ class MonitoringReviewForm(StyledFormMixin, forms.Form):
         widget=DATE,
         required=False,
         validators=[validate_relief_date],
+    )
+
+
+class FoundReportForm(StyledFormMixin, forms.ModelForm):
+    """A person found in a village. A village worker reports in their own village: the
+    field is not offered, the service puts theirs."""
+
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = FoundReport
+        fields = ["name", "village", "address", "found_on", "situation", "needs", "is_urgent"]
+        widgets = {"found_on": DATE, "situation": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_village_worker:
+            del self.fields["village"]
+
+    def clean_found_on(self):
+        # Said with the other fields' errors, not after them by the service.
+        found_on = self.cleaned_data["found_on"]
+        if found_on > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return found_on
+
+
+class FoundHandleForm(StyledFormMixin, forms.Form):
+    OUTCOMES = [
+        (FoundStatus.REGISTERED, FoundStatus.REGISTERED.label),
+        (FoundStatus.REFERRED, FoundStatus.REFERRED.label),
+        (FoundStatus.NO_NEED, FoundStatus.NO_NEED.label),
+    ]
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.RadioSelect)
+    id_number = forms.CharField(
+        label=_("ID number of the person registered"),
+        max_length=RAW_IDENTIFIER_MAX_LENGTH,
+        required=False,
+        help_text=_("Only when registered: the whole number, as on the person's page."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,5 +1,5 @@
 from config.counts import cached_figure
-from relief.models import Application, Person
+from relief.models import Application, ChildRecognition, FoundReport, Person
 
 
 def overdue_visits_count(user):
@@ -13,13 +13,39 @@ def overdue_visits_count(user):
     )
 
 
+def _found_open(user):
+    return cached_figure(
+        "relief", "found_open", user, lambda: FoundReport.objects.visible_to(user).open().count()
+    )
+
+
+def _children_waiting(user):
+    return cached_figure(
+        "relief",
+        "children_waiting",
+        user,
+        lambda: ChildRecognition.objects.visible_to(user).waiting().count(),
+    )
+
+
 def panels(user):
+    if user.is_village_worker:
+        return [
+            {
+                "template": "relief/_village_home_panel.html",
+                "overdue_visits": overdue_visits_count(user),
+                "found_open": _found_open(user),
+                "children_waiting": _children_waiting(user),
+            }
+        ]
     if not (user.is_county_wide or user.is_township_staff):
         return []
     return [
         {
             "template": "relief/_home_panel.html",
             "overdue_visits": overdue_visits_count(user),
+            "found_open": _found_open(user),
+            "children_waiting": _children_waiting(user),
             # Township staff do not review what they filed themselves: a count of their own.
             "waiting": cached_figure(
                 "relief",

@@ -78,8 +78,14 @@ class Category(models.TextChoices):
     LEFT_BEHIND_CHILD = "left_behind_child", _("Left-behind child (留守儿童)")
     ELDERLY_ALONE = "elderly_alone", _("Elderly living alone (孤寡/独居老人)")
     DISABLED = "disabled", _("Person with disability (残疾人)")
+    # A ground for single-person coverage (单人保, 民发〔2021〕57号 §8), like a severe disability.
+    SERIOUSLY_ILL = "seriously_ill", _("Person with a serious illness (重病患者)")
     HOMELESS = "homeless", _("Homeless person (流浪乞讨人员)")
     UNEMPLOYED = "unemployed", _("Unemployed (失业人员)")
+
+
+# The categories that let a member of a 低保边缘 household be covered alone (单人保).
+SINGLE_PERSON_GROUNDS = [Category.DISABLED, Category.SERIOUSLY_ILL]
 
 
 class Sex(models.TextChoices):
@@ -115,7 +121,9 @@ class Household(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return filter_visible(self, user, township_path="township", institution_path=None)
+        return filter_visible(
+            self, user, township_path="township", institution_path=None, village_path="village"
+        )
 
     def with_id_number(self, value):
         """The person holding this ID number: an exact match through the keyed digest (the
@@ -814,7 +822,13 @@ class Need(models.TextChoices):
 
 class HomeVisitQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return filter_visible(self, user, township_path="person__township", institution_path=None)
+        return filter_visible(
+            self,
+            user,
+            township_path="person__township",
+            institution_path=None,
+            village_path="person__village",
+        )
 
 
 class HomeVisit(models.Model):
@@ -1048,7 +1062,13 @@ RECOGNITION_OPEN = [RecognitionStatus.FOUND, RecognitionStatus.CHECKED]
 
 class ChildRecognitionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return filter_visible(self, user, township_path="township", institution_path=None)
+        return filter_visible(
+            self,
+            user,
+            township_path="township",
+            institution_path=None,
+            village_path="person__village",
+        )
 
     def waiting(self):
         """Found and not yet decided, longest waiting first."""
@@ -1334,3 +1354,118 @@ class MonitoringFlag(models.Model):
 
     def __str__(self):
         return f"{self.person.name} · {self.get_reason_display()}"
+
+
+# --- People found by a village worker (主动发现) --------------------------------------
+
+
+class FoundStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the township")
+    REGISTERED = "registered", _("Registered for assistance")
+    REFERRED = "referred", _("Referred to another department")
+    NO_NEED = "no_need", _("Checked: no assistance needed")
+
+
+class FoundReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(
+            self, user, township_path="township", institution_path=None, village_path="village"
+        )
+
+    def open(self):
+        return self.filter(status=FoundStatus.OPEN)
+
+
+class FoundReport(models.Model):
+    """A person in difficulty found in a village (by the village worker, or by the township
+    on a villager's word) who may not be registered yet: the township checks and answers,
+    registering the person where assistance is due. No ID number here: the village worker
+    reports what they saw, the township registers the person with their papers."""
+
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("township"),
+        editable=False,
+    )
+    village = models.CharField(_("village or community"), max_length=50)
+    name = models.CharField(PERSON_NAME, max_length=50)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    found_on = models.DateField(_("found on"), validators=[validate_relief_date])
+    situation = models.TextField(
+        _("situation"),
+        help_text=_("What you saw: living conditions, health, who looks after them."),
+    )
+    needs = models.JSONField(_("needs"), default=list, blank=True)
+    is_urgent = models.BooleanField(
+        _("needs help today"),
+        default=False,
+        help_text=_(
+            "No food or heating, ill and alone, or in danger: the township is told at once."
+        ),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FoundStatus.choices, default=FoundStatus.OPEN
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="found_reports",
+        verbose_name=_("person registered"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handling_note = models.TextField(_("township's answer"), blank=True)
+
+    objects = FoundReportQuerySet.as_manager()
+    history = HistoricalRecords(bases=[ClientAddressRecord])
+    HISTORY_VALUE_LABELS = {"needs": Need.choices}
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("person found")
+        verbose_name_plural = _("people found")
+        indexes = [
+            # The list: a township's (or a village's) reports, open first, newest first.
+            models.Index(
+                fields=["township", "village", "status", "-reported_at", "-id"],
+                name="foundreport_list",
+            ),
+            models.Index(fields=["status", "-reported_at", "-id"], name="foundreport_county"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="registered") | Q(person__isnull=False),
+                name="foundreport_registered_names_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("relief:found_report", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status == FoundStatus.OPEN
+
+    def need_labels(self):
+        return [Need(n).label for n in self.needs if n in Need.values]

@@ -27,6 +27,8 @@ from relief.models import (
     ChildRecognition,
     DisbursementBatch,
     DuplicateStatus,
+    FoundReport,
+    FoundStatus,
     HomeVisit,
     MonitoringFlag,
     NoticeObjection,
@@ -56,6 +58,22 @@ def _in_township(user, township_id):
     return user.is_active and (
         user.is_county_wide or (user.is_township_staff and user.township_id == township_id)
     )
+
+
+def in_own_village(user, person):
+    """A village worker and a person of their village (the township and the village as the
+    person is registered with it)."""
+    return (
+        user.is_active
+        and user.is_village_worker
+        and user.township_id == person.township_id
+        and bool(user.village)
+        and user.village == person.village
+    )
+
+
+def may_record_visit(user, person):
+    return _in_township(user, person.township_id) or in_own_village(user, person)
 
 
 # --- People ------------------------------------------------------------------
@@ -548,10 +566,14 @@ def _release(application, today=None):
 
 
 @transaction.atomic
-def release_after_notice(*, user, today=None):
-    """Pay every approved application whose 公示 has ended with no objection standing (the
-    bureau presses this; a township cannot pay). Returns how many were paid."""
-    if not (user.is_active and user.is_county_wide):
+def release_after_notice(*, user=None, today=None):
+    """Pay every approved application whose 公示 has ended with no objection standing.
+
+    Beat runs it every morning (relief.release_after_notice, with no user); the bureau may
+    press it on the notice page the same day; a township cannot pay. The 公示 holds only the
+    application's own payment: the person's monthly allowances are paid as usual meanwhile.
+    Returns how many were paid."""
+    if user is not None and not (user.is_active and user.is_county_wide):
         raise PermissionDenied
     today = today or timezone.localdate()
     due = (
@@ -650,9 +672,6 @@ def generate_batch(*, programme, period, user):
         .select_related("person")
         .order_by("person_id", "category")
     )
-    # People whose application is still in 公示, or has an objection standing, are not paid
-    # yet: their line is left out with the reason, for the roster to show why.
-    held = _held_people()
     # Already paid by this programme for the month (by an approved batch): a batch made
     # after that one pays only who it left out, e.g. a child recognised since (补发).
     seen = set(
@@ -665,7 +684,6 @@ def generate_batch(*, programme, period, user):
         if category.person_id in seen:
             continue  # one line a person, whatever number of eligible categories
         seen.add(category.person_id)
-        reason = held.get(category.person_id, "")
         lines.append(
             BatchLine(
                 batch=batch,
@@ -674,8 +692,6 @@ def generate_batch(*, programme, period, user):
                 amount=programme.amount_for(category) or 0,
                 person_name=category.person.name,
                 village=category.person.village,
-                excluded=bool(reason),
-                exclusion_reason=reason,
             )
         )
     BatchLine.objects.bulk_create(lines)
@@ -684,20 +700,6 @@ def generate_batch(*, programme, period, user):
     record_bulk_created(batch.lines.all(), user=user)
     _refresh_totals(batch)
     return batch
-
-
-def _held_people(today=None):
-    """{person id: reason} for the people whose payment the 公示 holds today."""
-    today = today or timezone.localdate()
-    held = {}
-    on_hold = Application.objects.on_hold(today).values_list("person_id", "notice_ends_on")
-    for person_id, ends_on in on_hold:
-        if ends_on is not None and ends_on >= today:
-            reason = _("In public notice (公示) until %(day)s.") % {"day": f"{ends_on:%Y-%m-%d}"}
-        else:
-            reason = _("An objection raised in public notice (公示) is not yet resolved.")
-        held.setdefault(person_id, reason)
-    return held
 
 
 def _refresh_totals(batch):
@@ -785,7 +787,7 @@ def mark_batch_paid(*, batch, user, method):
 
 @transaction.atomic
 def record_visit(*, person, user, visited_on, findings, needs, follow_up="", follow_up_owner=None):
-    if not _in_township(user, person.township_id):
+    if not may_record_visit(user, person):
         raise PermissionDenied
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
@@ -814,7 +816,7 @@ CHILD_AGE_LIMIT = 18
 
 
 def may_report_child(user, person):
-    return user.is_active and _in_township(user, person.township_id)
+    return _in_township(user, person.township_id) or in_own_village(user, person)
 
 
 @transaction.atomic
@@ -1036,3 +1038,102 @@ def review_monitoring(*, user, flag, note, next_review_on=None):
         flag.review_on = next_review_on
     flag.save()
     return flag
+
+
+# --- People found in a village (主动发现) -------------------------------------------------
+
+
+def may_report_found(user):
+    """A village worker (for their village) and township staff (for any village of theirs)."""
+    return user.is_active and (
+        (user.is_village_worker and bool(user.township_id and user.village))
+        or (user.is_township_staff and bool(user.township_id))
+    )
+
+
+def may_handle_found(user, report):
+    return user.is_active and (
+        user.is_county_wide or (user.is_township_staff and user.township_id == report.township_id)
+    )
+
+
+@transaction.atomic
+def report_found(
+    *, user, name, found_on, situation, village="", address="", needs=(), is_urgent=False
+):
+    """A person in difficulty found in a village, for the township to check."""
+    if not may_report_found(user):
+        raise PermissionDenied
+    if user.is_village_worker:
+        village = user.village  # their own village, whatever was posted
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("Give the person's name.")
+    if not (village or "").strip():
+        errors["village"] = _("Give the village.")
+    if found_on is None:
+        errors["found_on"] = _("Give the date the person was found.")
+    elif found_on > timezone.localdate():
+        errors["found_on"] = _("The date cannot be in the future.")
+    if not (situation or "").strip():
+        errors["situation"] = _("Describe what you saw.")
+    if errors:
+        raise ValidationError(errors)
+    report = FoundReport(
+        township_id=user.township_id,
+        village=village.strip(),
+        name=name.strip(),
+        address=(address or "").strip(),
+        found_on=found_on,
+        situation=situation.strip(),
+        needs=list(needs),
+        is_urgent=is_urgent,
+        reported_by=user,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def handle_found(*, report, user, outcome, note, id_number=""):
+    """The township's answer to a person found: registered (naming the person registered,
+    by their ID number), referred elsewhere, or no assistance needed; with a note."""
+    report = FoundReport.objects.select_for_update().get(pk=report.pk)
+    if not may_handle_found(user, report):
+        raise PermissionDenied
+    if not report.is_open:
+        raise ValidationError(_("This report has already been answered."))
+    errors = {}
+    person = None
+    if outcome not in (FoundStatus.REGISTERED, FoundStatus.REFERRED, FoundStatus.NO_NEED):
+        errors["outcome"] = _("Choose what became of the report.")
+    if not (note or "").strip():
+        errors["note"] = _("Write down what was done.")
+    if outcome == FoundStatus.REGISTERED:
+        number = normalize_id_number(id_number or "")
+        if not number:
+            errors["id_number"] = _(
+                "Give the ID number of the person registered (register them first)."
+            )
+        else:
+            person = (
+                Person.objects.visible_to(user)
+                .filter(township_id=report.township_id)
+                .with_id_number(number)
+                .first()
+            )
+            if person is None:
+                errors["id_number"] = _(
+                    "Nobody with this ID number is registered in this township: register "
+                    "the person first."
+                )
+    if errors:
+        raise ValidationError(errors)
+    report.status = outcome
+    report.person = person
+    report.handled_by = user
+    report.handled_at = timezone.now()
+    report.handling_note = note.strip()
+    report.save()
+    return report

@@ -40,4 +40,8 @@ urlpatterns = [
     path("children/<int:pk>/", views.recognition, name="recognition"),
     path("children/<int:pk>/<slug:action>/", views.recognition_action, name="recognition_action"),
     path("objections/<int:pk>/<slug:action>/", views.objection_action, name="objection_action"),
+    path("found/", views.found_reports, name="found_reports"),
+    path("found/new/", views.found_report_new, name="found_report_new"),
+    path("found/<int:pk>/", views.found_report, name="found_report"),
+    path("found/<int:pk>/handle/", views.found_report_handle, name="found_report_handle"),
 ]

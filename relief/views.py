@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +27,8 @@ from relief.forms import (
     CategoryForm,
     ChildReportForm,
     ExcludeForm,
+    FoundHandleForm,
+    FoundReportForm,
     MonitoringFlagForm,
     MonitoringReviewForm,
     NoteForm,
@@ -48,6 +50,8 @@ from relief.models import (
     BatchLine,
     ChildRecognition,
     DisbursementBatch,
+    FoundReport,
+    FoundStatus,
     HomeVisit,
     Household,
     MonitoringFlag,
@@ -78,6 +82,13 @@ def _require_relief_role(user):
         raise PermissionDenied
 
 
+def _require_relief_or_village_role(user):
+    """The pages a village worker shares with the relief staff: their village's people, its
+    visits and the children found there (the rows are scoped by visible_to)."""
+    if not (user.is_county_wide or user.is_township_staff or user.is_village_worker):
+        raise PermissionDenied
+
+
 def _redirect_back(request, default):
     """To the posted `next` if it is a page of this site, else to `default`."""
     target = request.POST.get("next", "")
@@ -91,6 +102,8 @@ def _redirect_back(request, default):
 @login_required
 def index(request):
     user = request.user
+    if user.is_village_worker:
+        return redirect("relief:people")
     _require_relief_role(user)
     waiting = Application.objects.waiting_for(user).select_related("person", "programme")
     context = {
@@ -135,7 +148,7 @@ def _search_people(found, text):
 @login_required
 def people(request):
     user = request.user
-    _require_relief_role(user)
+    _require_relief_or_village_role(user)
     form = PeopleSearchForm(request.GET or None)
     found = Person.objects.visible_to(user).select_related("township")
     if form.is_valid():
@@ -253,8 +266,11 @@ def person_detail(request, pk, forms=None):
     user = request.user
     forms = forms or {}
     full = services.may_see_full_id(user, person)
+    if user.is_village_worker:
+        return _person_for_village_worker(request, person, forms)
     context = {
         "person": person,
+        "may_visit": services.may_record_visit(user, person),
         "id_number": person.id_number if full else person.masked_id,
         # The phone number, like the ID number, in full only for those who may see it.
         "phone": person.phone if full else mask_phone(person.phone),
@@ -276,6 +292,27 @@ def person_detail(request, pk, forms=None):
         # PIPL: every display of a full ID number is in the audit log.
         audit.record(audit.Event.FULL_ID_SHOWN, request=request, obj=person)
     return render(request, "relief/person.html", context)
+
+
+def _person_for_village_worker(request, person, forms):
+    """What a village worker sees of a person of their village: masked numbers, categories,
+    visits and the forms to record a visit or report a child; not what the person was paid,
+    applied for or the history of changes."""
+    user = request.user
+    return render(
+        request,
+        "relief/person.html",
+        {
+            "person": person,
+            "village_view": True,
+            "id_number": person.masked_id,
+            "phone": mask_phone(person.phone),
+            "categories": person.categories.all(),
+            "visits": _latest(person.visits.select_related("visitor", "follow_up_owner")),
+            "visit_form": forms.get("visit") or VisitForm(user=user, person=person),
+            "may_visit": services.may_record_visit(user, person),
+        },
+    )
 
 
 def _person_history(user, person):
@@ -317,7 +354,9 @@ def _person_history(user, person):
 def person_action(request, pk, action):
     person = _person_for(request, pk)
     user = request.user
-    if not services.may_see_full_id(user, person):
+    if user.is_village_worker and action != "visit":
+        raise PermissionDenied  # a village worker records visits, nothing else
+    if not (services.may_see_full_id(user, person) or services.in_own_village(user, person)):
         raise PermissionDenied
     if action == "distinct":
         services.mark_distinct(person=person, user=user)
@@ -386,7 +425,7 @@ def applications_xlsx(request):
 @login_required
 def visits(request):
     user = request.user
-    _require_relief_role(user)
+    _require_relief_or_village_role(user)
     form = VisitListForm(request.GET or None, user=user)
     found = (
         form.filter(HomeVisit.objects.visible_to(user))
@@ -814,7 +853,7 @@ def recognitions(request):
     """Children found and not yet decided, longest waiting first, with how long; then the
     latest decided."""
     user = request.user
-    _require_relief_role(user)
+    _require_relief_or_village_role(user)
     visible = ChildRecognition.objects.visible_to(user)
     waiting = visible.waiting().select_related("person", "township", "checked_by")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -1004,3 +1043,91 @@ def monitoring_review(request, pk):
     else:
         messages.success(request, _("Saved."))
     return redirect("relief:monitoring")
+
+
+# --- People found in a village (主动发现) -----------------------------------------------
+
+
+@login_required
+def found_reports(request):
+    """The people found: a village worker's village, a township's, or the county's; open
+    ones first, newest first."""
+    user = request.user
+    _require_relief_or_village_role(user)
+    reports = (
+        FoundReport.objects.visible_to(user)
+        .select_related("township", "reported_by")
+        .order_by(Case(When(status=FoundStatus.OPEN, then=0), default=1), "-reported_at", "-pk")
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "relief/found_reports.html",
+        {"page": page, "may_report": services.may_report_found(user)},
+    )
+
+
+@login_required
+def found_report_new(request):
+    user = request.user
+    if not services.may_report_found(user):
+        raise PermissionDenied
+    form = FoundReportForm(
+        request.POST or None, user=user, initial={"found_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            report = services.report_found(user=user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Reported: the township checks next."))
+            return redirect(report)
+    return render(request, "relief/found_report_form.html", {"form": form})
+
+
+def _found_report_for(request, pk):
+    return get_object_or_404(
+        FoundReport.objects.visible_to(request.user).select_related(
+            "township", "reported_by", "handled_by", "person"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def found_report(request, pk, form=None):
+    report = _found_report_for(request, pk)
+    may_handle = report.is_open and services.may_handle_found(request.user, report)
+    return render(
+        request,
+        "relief/found_report.html",
+        {
+            "report": report,
+            "may_handle": may_handle,
+            "form": form or (FoundHandleForm() if may_handle else None),
+            # The person registered, linked for those who may open their page.
+            "person_visible": report.person_id is not None
+            and Person.objects.visible_to(request.user).filter(pk=report.person_id).exists(),
+        },
+    )
+
+
+@sensitive_post_parameters("id_number")
+@login_required
+@require_POST
+def found_report_handle(request, pk):
+    report = _found_report_for(request, pk)
+    if not services.may_handle_found(request.user, report):
+        raise PermissionDenied
+    form = FoundHandleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handle_found(report=report, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(report)
+    return found_report(request, pk, form=form)

@@ -102,6 +102,16 @@ RULES = [
         ),
     ),
     RuleSpec(
+        "person-found",
+        gettext_lazy("Person in difficulty found in a village"),
+        relief.person_found,
+        timely=True,
+        description=gettext_lazy(
+            "At once, once a report: the township's staff (and its robots when the person "
+            "needs help today). The village only, never the person's name."
+        ),
+    ),
+    RuleSpec(
         "daily-report-missing",
         gettext_lazy("Daily report missing"),
         daily_reports.report_missing,

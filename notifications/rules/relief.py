@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications.rules.base import to_people
+from notifications.rules.base import ITERATOR_CHUNK, link, not_said, to_people, to_robots
 
 # --- Relief ------------------------------------------------------------------
 
@@ -61,3 +61,32 @@ def overdue_visits_by_township(today):
         .values_list("township_id")
         .annotate(n=Count("pk"))
     )
+
+
+def person_found(rule, scan):
+    """Each person found in a village, once, as soon as it is reported: the township's
+    staff, and its robots when the reporter ticked "needs help today". The village and the
+    urgency leave the system, never the person's name. Two queries however many reports:
+    the open ones not yet told, read in chunks."""
+    from relief.models import FoundReport
+
+    url = link("relief:found_report")
+    reports = not_said(FoundReport.objects.open(), rule, "new").values_list(
+        "pk", "township_id", "village", "is_urgent"
+    )
+    for pk, township, village, urgent in reports.iterator(chunk_size=ITERATOR_CHUNK):
+        if urgent:
+            title = _("%(village)s: a person found who needs help today") % {"village": village}
+        else:
+            title = _("%(village)s: a person in difficulty found") % {"village": village}
+        message = {
+            "subject_id": pk,
+            "step": "new",
+            "title": title,
+            "body": _("Check the report and answer it: registered, referred or no need."),
+            "url": url(pk),
+        }
+        key = f"{rule.code}:{pk}"
+        yield from to_people(key, scan.township_staff[township], **message)
+        if urgent:
+            yield from to_robots(key, scan.township_robots[township], **message)

@@ -29,9 +29,9 @@ def household_of(township, income, members, **first):
     return people
 
 
-def disabled(person):
+def disabled(person, category="disabled"):
     PersonCategory.objects.create(
-        person=person, category="disabled", start_date=datetime.date(2020, 1, 1)
+        person=person, category=category, start_date=datetime.date(2020, 1, 1)
     )
     return person
 
@@ -52,6 +52,20 @@ def test_single_person_coverage_counts_the_person_alone_in_an_edge_household(tow
     assert not assess(person).within_standard  # 700 a head
     alone = assess(person, single_person=True)
     assert (alone.members, alone.per_head, alone.within_standard) == (1, Decimal("300.00"), True)
+
+
+def test_a_serious_illness_is_a_ground_for_single_person_coverage_too(township1):
+    ill = disabled(household_of(township1, "2800", 4)[0], category="seriously_ill")
+    assert assess(ill, single_person=True).members == 1
+    ended = household_of(township1, "2800", 4)[0]
+    PersonCategory.objects.create(
+        person=ended,
+        category="seriously_ill",
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2021, 1, 1),
+    )
+    with pytest.raises(ValidationError):  # an illness that has ended is no ground
+        assess(ended, single_person=True)
 
 
 def test_single_person_coverage_needs_an_edge_household_and_a_disability(township1):

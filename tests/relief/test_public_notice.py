@@ -1,5 +1,6 @@
 """公示: an approved application is posted before it is paid; an objection holds the payment
-until the bureau resolves it, and the monthly batch leaves the person out meanwhile."""
+until the bureau resolves it. Only the application's own payment waits: the person's monthly
+allowances are paid meanwhile. Beat pays what has run its notice every morning."""
 
 import datetime
 from decimal import Decimal
@@ -98,25 +99,38 @@ def test_an_objection_holds_the_payment_after_the_notice_ends(township1, town1, 
     assert Application.objects.on_hold().get() == application
 
 
-def test_the_batch_leaves_out_people_in_notice_or_with_an_open_objection(township1, town1, officer):
+def test_the_monthly_batch_pays_people_whose_one_off_application_is_in_notice(
+    township1, town1, officer
+):
+    # The 公示 holds the application's own (one-off) payment, not the person's allowance.
     programme = ProgrammeFactory()
-    in_notice, objected, free = (
-        PersonCategoryFactory(person=PersonFactory(township=township1)).person for _ in range(3)
+    in_notice, objected = (
+        PersonCategoryFactory(person=PersonFactory(township=township1)).person for _ in range(2)
     )
     posted(township1, person=in_notice, days_left=2)
     disputed = posted(township1, person=objected, days_left=0)
     objection(disputed, town1)
+    batch = services.generate_batch(programme=programme, period="2026-02", user=officer)
+    lines = {line.person_id: line for line in batch.lines.all()}
+    assert set(lines) == {in_notice.pk, objected.pk}
+    assert not any(line.excluded for line in lines.values())
+    assert batch.count == 2
+    assert not Payment.objects.filter(application__isnull=False).exists()
+
+
+def test_the_morning_task_pays_what_has_run_its_notice(township1, town1, officer):
+    from relief.tasks import release_after_notice
+
+    ended, still = posted(township1, days_left=-1), posted(township1, days_left=1)
+    disputed = posted(township1, days_left=0)
+    objection(disputed, town1)
     Application.objects.filter(pk=disputed.pk).update(
         notice_ends_on=TODAY() - datetime.timedelta(days=1)
     )
-    posted(township1, person=free, days_left=-1)  # its notice has ended: paid as usual
-    with translation.override("zh-hans"):
-        batch = services.generate_batch(programme=programme, period="2026-02", user=officer)
-    lines = {line.person_id: line for line in batch.lines.all()}
-    assert lines[in_notice.pk].excluded and "公示" in lines[in_notice.pk].exclusion_reason
-    assert lines[objected.pk].excluded and "异议" in lines[objected.pk].exclusion_reason
-    assert not lines[free.pk].excluded
-    assert batch.count == 1
+    assert release_after_notice.apply().get() == 1
+    assert Payment.objects.get().application == ended
+    assert release_after_notice.apply().get() == 0  # never twice
+    assert not Payment.objects.filter(application__in=[still, disputed]).exists()
 
 
 def test_dismissing_the_objection_lets_the_application_proceed(township1, town1, officer):
