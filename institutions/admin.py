@@ -104,7 +104,8 @@ class PasswordResetForm(AdminPasswordChangeForm):
 # Separation of duties (三员分立, accounts.roles): which fields of an account each
 # administrator may change. A superuser may change them all.
 IDENTITY_FIELDS = ["username", "full_name", "phone", "email"]  # system administrator
-PRIVILEGE_FIELDS = ["role", "township", "institution", "village", "is_active"]  # security administrator
+# The security administrator's.
+PRIVILEGE_FIELDS = ["role", "township", "institution", "village", "is_active"]
 SUPERUSER_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
