@@ -80,7 +80,10 @@ HOME_PANEL_APPS = [
 def home_panels(user):
     """Each panel is {"template": ..., plus that template's context}, in app order."""
     panels = []
-    for app in HOME_PANEL_APPS:
+    # A village worker's work is their village's people (relief's panel); the other panels
+    # count what they may not open.
+    apps = ["relief"] if user.is_village_worker else HOME_PANEL_APPS
+    for app in apps:
         try:
             module = importlib.import_module(f"{app}.home")
         except ModuleNotFoundError as error:

@@ -262,11 +262,11 @@ def demo_clients(db, client, django_user_model):
     return {user.username: user for user in User.objects.filter(username__in=ROLES)}
 
 
-ROLES = ["officer", "town1", "inst1", "admin"]
+ROLES = ["officer", "town1", "inst1", "admin", "village1"]
 
 
 # The admin sees the officer's forms; it is left to the random walk below.
-@pytest.mark.parametrize("username", ["officer", "town1", "inst1"])
+@pytest.mark.parametrize("username", ["officer", "town1", "inst1", "village1"])
 def test_every_form_survives_hostile_values(demo_clients, client, username):
     client.force_login(demo_clients[username])
     verify_second_factor(client, demo_clients[username])

@@ -31,6 +31,12 @@ def _institution(name):
     return Institution.objects.get(name=name)
 
 
+def _village_person():
+    from relief.models import Person
+
+    return Person.objects.filter(township__name="羊册镇", village="王庄村").order_by("pk").first()
+
+
 def _this_week():
     from django.utils import timezone
 
@@ -68,6 +74,11 @@ PAGES = [
     ),
     ("self-inspection-not-credible", "officer", lambda: reverse("inspections:not_credible")),
     ("relief-visits", "town1", lambda: reverse("relief:visits")),
+    ("people-found-township", "town1", lambda: reverse("relief:found_reports")),
+    ("village-worker-home", "village1", lambda: reverse("home")),
+    ("village-worker-people", "village1", lambda: reverse("relief:people")),
+    ("village-worker-person", "village1", lambda: _village_person().get_absolute_url()),
+    ("village-worker-report", "village1", lambda: reverse("relief:found_report_new")),
     ("county-roster-form", "officer", lambda: reverse("duty_roster:posts")),
     ("person-with-change-history", "officer", lambda: _person_with_history().get_absolute_url()),
     ("hazard-with-change-history", "officer", lambda: _hazard().get_absolute_url()),

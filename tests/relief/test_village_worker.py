@@ -112,8 +112,12 @@ def test_the_rest_of_the_system_is_closed_to_them(worker, client):
     for name in ["institutions:list", "inspections:index", "relief:applications", "audit:list"]:
         assert client.get(reverse(name)).status_code == 403, name
     assert client.get(reverse("relief:index")).url == reverse("relief:people")
-    home = client.get(reverse("home")).content.decode()
-    assert reverse("relief:found_report_new") in home
+    home = client.get(reverse("home"))
+    assert reverse("relief:found_report_new") in home.content.decode()
+    # Only their own panel: the others count what they may not open.
+    assert [panel["template"] for panel in home.context["panels"]] == [
+        "relief/_village_home_panel.html"
+    ]
 
 
 # --- Visits and children ------------------------------------------------------------------
