@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from config.history_admin import HistoryAdmin
-from preparedness.models import Drill, Plan, Responsibility, Supply
+from preparedness.models import Drill, Plan, Responsibility, Supply, SupplyMovement
 
 
 @admin.register(Plan)
@@ -20,6 +20,27 @@ class SupplyAdmin(HistoryAdmin):
     list_select_related = ["institution"]
     search_fields = ["institution__name", "description", "location"]
     raw_id_fields = ["institution", "updated_by"]
+
+
+@admin.register(SupplyMovement)
+class SupplyMovementAdmin(admin.ModelAdmin):
+    """Read only: a movement moves its line's stock (preparedness.services.record_movement),
+    which an admin form would not do."""
+
+    list_display = ["supply", "moved_on", "kind", "quantity", "recorded_by"]
+    list_filter = ["kind", "supply__kind", "supply__institution__township"]
+    list_select_related = ["supply__institution", "recorded_by"]
+    date_hierarchy = "moved_on"
+    search_fields = ["supply__institution__name", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Drill)

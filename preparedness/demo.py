@@ -1,6 +1,8 @@
 """Demo preparedness for every active institution: plans (most current, some overdue or
-missing), emergency supplies (some low or expiring), drills (some institutions without one
-this season) and this year's responsible officials (some without the signed letter).
+missing), emergency supplies (some low or expiring), antigen kits received and given out
+last week and this week at the homes where people live (what their epidemic reports start
+from), drills (some institutions without one this season) and this year's responsible
+officials (some without the signed letter).
 Invented names and numbers; deterministic per institution, so a second run changes nothing.
 """
 
@@ -10,15 +12,18 @@ import random
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from institutions.models import Institution, Role, User
+from institutions.models import RESIDENTIAL_KINDS, Institution, Role, User
+from preparedness import services
 from preparedness.models import (
     Drill,
     DrillKind,
+    MovementKind,
     Plan,
     PlanKind,
     Responsibility,
     Supply,
     SupplyKind,
+    SupplyMovement,
     required_plan_kinds,
 )
 
@@ -41,6 +46,7 @@ SUPPLIES = [
     (SupplyKind.MEDICINES, "常用退烧药", 80, "盒", 50, "医务室"),
     (SupplyKind.BLANKETS, "棉被", 40, "床", 30, "二楼库房"),
 ]
+TESTED = "入住老人及工作人员抗原检测"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 
 
@@ -69,11 +75,13 @@ def seed(*, password, stdout):
     institutions = list(Institution.objects.active().order_by("pk"))
     for institution in institutions:
         # One stream per part: a part that is already seeded does not shift the others.
-        for part in (_seed_plans, _seed_supplies, _seed_drills, _seed_responsibility):
+        parts = (_seed_plans, _seed_supplies, _seed_movements, _seed_drills, _seed_responsibility)
+        for part in parts:
             part(institution, author, today, _rng(f"{institution.name}:{part.__name__}"))
     stdout.write(
-        f"preparedness: {Plan.objects.count()} plans, {Supply.objects.count()} supply lines, "
-        f"{Drill.objects.count()} drills, {Responsibility.objects.count()} responsibility records"
+        f"preparedness: {Plan.objects.count()} plans, {Supply.objects.count()} supply lines "
+        f"({SupplyMovement.objects.count()} movements), {Drill.objects.count()} drills, "
+        f"{Responsibility.objects.count()} responsibility records"
     )
 
 
@@ -145,6 +153,39 @@ def _seed_supplies(institution, author, today, rng):
             expires_on=expires,
             updated_by=author,
         )
+
+
+def _seed_movements(institution, author, today, rng):
+    """Antigen kits from the county last Monday and this Monday, given out to residents
+    and staff on the days since, through the service (so the stock moves with them)."""
+    if institution.kind not in RESIDENTIAL_KINDS:
+        return
+    supply = Supply.objects.filter(institution=institution, kind=SupplyKind.ANTIGEN_KITS).first()
+    if supply is None or supply.movements.exists():
+        return
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    last_monday = this_monday - datetime.timedelta(days=7)
+    days_this_week = [this_monday + datetime.timedelta(days=n) for n in range(today.weekday() + 1)]
+    received, given = (MovementKind.RECEIVED, "县民政局调拨"), (MovementKind.GIVEN, TESTED)
+    steps = [
+        (last_monday, *received, rng.randint(40, 120)),
+        (last_monday + datetime.timedelta(days=2), *given, rng.randint(10, 40)),
+        (last_monday + datetime.timedelta(days=4), *given, rng.randint(10, 40)),
+        (this_monday, *received, rng.randint(20, 80)),
+        (rng.choice(days_this_week), *given, rng.randint(5, 30)),
+    ]
+    for day, kind, note, quantity in steps:
+        if kind == MovementKind.GIVEN:
+            quantity = min(quantity, supply.quantity)  # never more than is in stock
+        if quantity:
+            services.record_movement(
+                supply=supply,
+                user=author,
+                kind=kind,
+                quantity=quantity,
+                moved_on=day,
+                note=note,
+            )
 
 
 def _seed_drills(institution, author, today, rng):

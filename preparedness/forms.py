@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +10,20 @@ from config.forms import StyledFormMixin
 from inspections.models import Category, Severity
 from inspections.validators import validate_new_deadline
 from preparedness.documents import clean_document
-from preparedness.models import Drill, Plan, PlanKind, Responsibility, Supply
+from preparedness.models import (
+    Drill,
+    MovementKind,
+    Plan,
+    PlanKind,
+    Responsibility,
+    Supply,
+    SupplyMovement,
+)
 
 DOCUMENT_ACCEPT = "application/pdf,image/*"
 MAX_EVACUATION_MINUTES = 180
+# More than any institution keeps of one item: beyond it is a typo.
+MAX_MOVEMENT = 1_000_000
 # Plans and letters are dated from the first year the system could hold them.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 
@@ -134,6 +145,43 @@ class SupplyForm(StyledFormMixin, forms.ModelForm):
             "is_active",
         ]
         widgets = {"last_inspected_on": DATE_WIDGET, "expires_on": DATE_WIDGET}
+
+
+class SupplyMovementForm(StyledFormMixin, forms.ModelForm):
+    """Items received into a supply line or given out of it; the stock is checked by
+    services.record_movement, under the line's lock."""
+
+    # One token per rendered form: sent twice, it finds the movement it recorded.
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    class Meta:
+        model = SupplyMovement
+        fields = ["moved_on", "kind", "quantity", "note"]
+        widgets = {"moved_on": DATE_WIDGET, "kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moved_on"].initial = timezone.localdate
+        self.fields["kind"].choices = MovementKind.choices  # no blank radio button
+        self.fields["kind"].initial = MovementKind.RECEIVED
+        quantity = self.fields["quantity"]
+        quantity.min_value = 1
+        quantity.max_value = MAX_MOVEMENT
+        quantity.widget.attrs.update({"inputmode": "numeric", "min": 1, "max": MAX_MOVEMENT})
+        quantity.validators = [
+            *quantity.validators,
+            MinValueValidator(1, message=_("Enter a quantity of 1 or more.")),
+            MaxValueValidator(MAX_MOVEMENT),
+        ]
+
+    def clean_moved_on(self):
+        return _not_in_future(
+            self.cleaned_data.get("moved_on"),
+            _("A movement cannot be recorded before it happens."),
+        )
+
+    def movement_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class DrillForm(StyledFormMixin, forms.ModelForm):

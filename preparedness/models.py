@@ -1,5 +1,6 @@
 """Each institution's preparedness (notice sections 2, 3 and 5): its emergency plans
-(预案, versioned), its emergency supplies (应急物资), its drills and training (演练/培训),
+(预案, versioned), its emergency supplies (应急物资) with what is received into and given
+out of them (入库/发放), its drills and training (演练/培训),
 and, per year, the officials responsible for it with the signed responsibility letter
 (三管三必须, 包保责任书).
 
@@ -12,7 +13,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -259,6 +261,9 @@ class Supply(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity}{self.unit}"
 
+    def get_absolute_url(self):
+        return reverse("preparedness:supply", args=[self.pk])
+
     def flags(self, today=None):
         """What is wrong with this line, in words for the page."""
         today = today or timezone.localdate()
@@ -287,6 +292,100 @@ class Supply(models.Model):
             errors["last_inspected_on"] = _("The last inspection cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- Supply movements (入库/发放) ----------------------------------------------
+
+
+class MovementKind(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("supply movement", "Received")
+    GIVEN = "given", pgettext_lazy("supply movement", "Given out")
+
+
+class SupplyMovementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return filter_visible(
+            self,
+            user,
+            township_path="supply__institution__township",
+            institution_path="supply__institution",
+        )
+
+    def antigen_kits(self):
+        return self.filter(supply__kind=SupplyKind.ANTIGEN_KITS)
+
+    def in_week(self, monday):
+        """Moved on a day of the ISO week that starts on `monday` (Monday to Sunday)."""
+        return self.filter(moved_on__range=(monday, monday + datetime.timedelta(days=6)))
+
+    def totals(self):
+        """{"received": n, "given": n, "movements": n} over these movements, one query."""
+        return self.aggregate(
+            received=Coalesce(Sum("quantity", filter=Q(kind=MovementKind.RECEIVED)), 0),
+            given=Coalesce(Sum("quantity", filter=Q(kind=MovementKind.GIVEN)), 0),
+            movements=Count("pk"),
+        )
+
+
+def antigen_kits_of_week(institution, monday):
+    """The antigen kits an institution received and gave out in a week, from the movements
+    of its antigen-kit supply lines (what the epidemic weekly report starts from)."""
+    return (
+        SupplyMovement.objects.filter(supply__institution=institution)
+        .antigen_kits()
+        .in_week(monday)
+        .totals()
+    )
+
+
+class SupplyMovement(models.Model):
+    """Items of a supply line received into stock (入库) or given out (发放) on a day.
+    Recorded through preparedness.services.record_movement, which moves the line's
+    quantity with it; a movement is never changed afterwards (a mistake is corrected
+    by a movement the other way)."""
+
+    supply = models.ForeignKey(
+        Supply, on_delete=models.PROTECT, related_name="movements", verbose_name=_("supply")
+    )
+    moved_on = models.DateField(_("date"))
+    kind = models.CharField(_("received or given"), max_length=10, choices=MovementKind.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("From whom, or to whom: e.g. from the township centre, to the residents."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # One per rendered form: the same form sent twice finds the movement it recorded.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = SupplyMovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-moved_on", "-pk"]
+        verbose_name = _("supply movement")
+        verbose_name_plural = _("supply movements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="supply_movement_quantity_positive"
+            )
+        ]
+        indexes = [models.Index(fields=["supply", "moved_on"], name="supply_movement_day")]
+
+    def __str__(self):
+        return f"{self.supply} · {self.get_kind_display()} {self.quantity} {self.moved_on}"
+
+    @property
+    def signed_quantity(self):
+        """What it did to the stock: + received, - given."""
+        return self.quantity if self.kind == MovementKind.RECEIVED else -self.quantity
 
 
 # --- Drills and training (演练/培训) ------------------------------------------

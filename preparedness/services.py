@@ -1,5 +1,5 @@
-"""Writes that span rows: a new plan version superseding the last, and a drill that
-raises a hazard from the problems it found."""
+"""Writes that span rows: a new plan version superseding the last, a drill that raises a
+hazard from the problems it found, and a supply movement that moves the line's stock."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from inspections.services import raise_hazard
 from institutions.models import Institution
-from preparedness.models import Drill, Plan
+from preparedness.models import Drill, MovementKind, Plan, Supply, SupplyMovement
 from preparedness.permissions import can_write
 
 
@@ -101,3 +101,59 @@ def _drill_recorded_with(token, institution, user):
             _("This form had expired and has been renewed: check it and save again.")
         )
     return drill
+
+
+def record_movement(*, supply, user, kind, quantity, moved_on, note="", token=None):
+    """Record items received into (入库) or given out of (发放) a supply line, and move its
+    quantity by as much, in one transaction. The line is locked (SELECT ... FOR UPDATE)
+    so that two movements at once are checked against the stock in turn: giving out more
+    than is in stock is refused beside the quantity, and nothing is saved. The same form
+    (token) sent again records nothing and raises AlreadyRecorded with its movement."""
+    if not can_write(user, supply.institution):
+        raise PermissionDenied
+    if token is not None and (earlier := _movement_recorded_with(token, supply, user)):
+        raise AlreadyRecorded(earlier)
+    movement = SupplyMovement(
+        supply=supply,
+        kind=kind,
+        quantity=quantity,
+        moved_on=moved_on,
+        note=note,
+        recorded_by=user,
+        submission_token=token,
+    )
+    movement.full_clean(exclude=["supply", "submission_token"])
+    try:
+        with transaction.atomic():
+            locked = Supply.objects.select_for_update().get(pk=supply.pk)
+            if kind == MovementKind.GIVEN and quantity > locked.quantity:
+                raise ValidationError(
+                    {
+                        "quantity": _("Only %(stock)d %(unit)s in stock: you cannot give out more.")
+                        % {"stock": locked.quantity, "unit": locked.unit}
+                    }
+                )
+            movement.supply = locked
+            movement.save()
+            locked.quantity += movement.signed_quantity
+            locked.updated_by = user
+            locked.save(update_fields=["quantity", "updated_by", "updated_at"])
+    except IntegrityError:
+        # The same form, sent twice at once: the other request recorded it first.
+        if token is not None and (earlier := _movement_recorded_with(token, supply, user)):
+            raise AlreadyRecorded(earlier) from None
+        raise
+    supply.quantity = locked.quantity
+    return movement
+
+
+def _movement_recorded_with(token, supply, user):
+    movement = SupplyMovement.objects.filter(submission_token=token).first()
+    if movement is None:
+        return None
+    if movement.supply_id != supply.pk or movement.recorded_by_id != user.pk:
+        # Someone else's form: never reveal or reuse their record.
+        raise ValidationError(
+            _("This form had expired and has been renewed: check it and save again.")
+        )
+    return movement

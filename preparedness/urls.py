@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/document/", views.plan_document, name="plan_document"),
     path("supplies/", views.supplies, name="supplies"),
     path("supplies/xlsx/", views.supplies_xlsx, name="supplies_xlsx"),
+    path("supplies/<int:pk>/", views.supply_detail, name="supply"),
     path("institutions/<int:pk>/supplies/new/", views.supply_new, name="supply_new"),
     path("supplies/<int:pk>/edit/", views.supply_edit, name="supply_edit"),
     path("drills/", views.drills, name="drills"),

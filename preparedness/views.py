@@ -22,7 +22,13 @@ from inspections.permissions import can_raise
 from institutions.models import Institution, Township
 from preparedness import lists, services
 from preparedness.documents import document_response
-from preparedness.forms import DrillForm, PlanForm, ResponsibilityForm, SupplyForm
+from preparedness.forms import (
+    DrillForm,
+    PlanForm,
+    ResponsibilityForm,
+    SupplyForm,
+    SupplyMovementForm,
+)
 from preparedness.models import (
     Drill,
     Plan,
@@ -259,6 +265,56 @@ def supplies(request):
             "keep": _keep(
                 township=township and township.pk, kind=kind, all="1" if show_all else ""
             ),
+        },
+    )
+
+
+@login_required
+def supply_detail(request, pk):
+    """A supply line, what was received into it and given out of it, and (POST, for those
+    who may change the line) a movement that moves its quantity."""
+    supply = get_object_or_404(
+        Supply.objects.visible_to(request.user).select_related(
+            "institution__township", "updated_by"
+        ),
+        pk=pk,
+    )
+    may_write = can_write(request.user, supply.institution)
+    if request.method == "POST" and not may_write:
+        raise PermissionDenied
+    form = SupplyMovementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_movement(
+                supply=supply,
+                user=request.user,
+                token=form.cleaned_data["token"],
+                **form.movement_fields(),
+            )
+        except services.AlreadyRecorded:
+            messages.info(request, _("This form had already been sent; nothing was added twice."))
+            return redirect(supply)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(quantity)d %(unit)s now in stock.")
+                % {"quantity": supply.quantity, "unit": supply.unit},
+            )
+            return redirect(supply)
+    movements = supply.movements.select_related("recorded_by")
+    page = CappedPaginator(movements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "preparedness/supply.html",
+        {
+            "supply": supply,
+            "flags": supply.flags(),
+            "page": page,
+            "keep": "",
+            "form": form if may_write else None,
+            "may_write": may_write,
         },
     )
 

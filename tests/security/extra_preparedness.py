@@ -6,6 +6,10 @@ objects; the 三员 get the lists empty, 404 for objects and 403 for the lists' 
 they see no institution. The .xlsx sent to town2 must not name institution1's rows.
 """
 
+from django.utils import timezone
+
+from preparedness import services
+from preparedness.models import MovementKind
 from tests.preparedness.factories import (
     DrillFactory,
     PlanFactory,
@@ -26,6 +30,7 @@ URLS = {
     "preparedness:plan_document":          (K(pk="@plan"),                                 "L    200  200  404  200  200  404  404  404"),
     "preparedness:supplies":               (NONE,                                          "L    200  200  200  200  200  200  200  200"),
     "preparedness:supplies_xlsx":          (NONE,                                          "L    200  200  200  200  200  403  403  403"),
+    "preparedness:supply":                 (K(pk="@supply"),                               "L    200  200  404  200  200  404  404  404"),
     "preparedness:supply_new":             (K(pk="@institution1"),                         "L    200  200  404  200  200  404  404  404"),
     "preparedness:supply_edit":            (K(pk="@supply"),                               "L    200  200  404  200  200  404  404  404"),
     "preparedness:drills":                 (NONE,                                          "L    200  200  200  200  200  200  200  200"),
@@ -47,6 +52,7 @@ ADMIN_MODELS = {
     "preparedness.plan":               ("403  403  403  403", "403  403  403  403"),
     "preparedness.responsibility":     ("403  403  403  403", "403  403  403  403"),
     "preparedness.supply":             ("403  403  403  403", "403  403  403  403"),
+    "preparedness.supplymovement":     ("403  403  403  403", "403  403  403  403"),
 }
 # fmt: on
 
@@ -66,6 +72,14 @@ def populate(w, users, outside):
         location="东楼应急物资间乙",
         quantity=1,  # below the minimum: on the supplies page and in its .xlsx
     )
+    services.record_movement(
+        supply=w.supply,
+        user=town1,
+        kind=MovementKind.RECEIVED,
+        quantity=5,
+        moved_on=timezone.localdate(),
+        note="乡镇中心调拨戊",
+    )
     w.drill = DrillFactory(
         institution=w.institution1, recorded_by=town1, scenario="演练情景丙：夜间配电室起火"
     )
@@ -81,4 +95,5 @@ def populate(w, users, outside):
         w.supply.location,
         w.drill.scenario,
         w.responsibility.township_official,
+        "乡镇中心调拨戊",
     ]
