@@ -43,13 +43,18 @@ class WeeklyReportForm(StyledFormMixin, forms.ModelForm):
         fields += ["notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, institution, **kwargs):
+    def __init__(self, *args, institution, antigen_kits=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.institution = institution
         if self.instance.pk is None and not self.is_bound:
-            # A new week starts from what the institution's record says.
+            # A new week starts from what the institution's record says, and the antigen
+            # kits from what its supply lines received and gave out that week
+            # (preparedness.models.antigen_kits_of_week), which the clerk may correct.
             self.initial.setdefault("residents", institution.residents)
             self.initial.setdefault("hospital", institution.designated_hospital)
+            if antigen_kits and antigen_kits["movements"]:
+                self.initial.setdefault("antigen_kits_received", antigen_kits["received"])
+                self.initial.setdefault("antigen_kits_given", antigen_kits["given"])
         for name in WeeklyReport.COUNT_FIELDS:
             field = self.fields[name]
             field.min_value = 0

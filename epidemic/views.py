@@ -22,6 +22,7 @@ from epidemic.models import (
     week_label,
 )
 from institutions.models import Institution, Township
+from preparedness.models import antigen_kits_of_week
 
 PAGE_SIZE = 50
 ATTENTION_LIMIT = 50
@@ -154,10 +155,16 @@ def file_report(request, institution_pk, week):
         raise PermissionDenied
     report = WeeklyReport.objects.filter(institution=institution, week=week).first()
     editable = week <= this_week() and services.can_edit(user, institution, week)
+    # What the home's antigen kit lines received and gave out that week: a new report
+    # starts from it. A POST that saves does not show it, so it is read only to render.
+    kits = None
+    if request.method != "POST" and editable:
+        kits = antigen_kits_of_week(institution, week)
     form = WeeklyReportForm(
         request.POST if request.method == "POST" else None,
         instance=report,
         institution=institution,
+        antigen_kits=kits,
     )
     if request.method == "POST" and editable and form.is_valid():
         try:
@@ -174,6 +181,8 @@ def file_report(request, institution_pk, week):
                     _("Positive cases were reported: a follow-up is open for the township."),
                 )
             return redirect("epidemic:report", pk=saved.pk)
+    if kits is None and editable:
+        kits = antigen_kits_of_week(institution, week)
     return render(
         request,
         "epidemic/file.html",
@@ -183,6 +192,7 @@ def file_report(request, institution_pk, week):
             "report": report,
             "weeks": _weeks_around(week),
             "editable": editable,
+            "kits": kits,
         },
     )
 
