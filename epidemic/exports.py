@@ -69,7 +69,8 @@ def _township_sheet(rows, total):
             _("Coverage (%)"),
         ],
         rows=[line(row["name"], row) for row in rows],
-        footer=lambda: [line(_("Total"), total)],
+        # The label under 序号, the township's cell empty: each figure under its header.
+        footer=lambda: [[_("Total"), *line("", total)]],
         widths=[14, 10, 8, 8, *[12] * len(services.SUMMED), 10],
         landscape=True,
         counted=False,

@@ -11,9 +11,9 @@ def test_the_counts_are_counted_once_a_minute_per_scope(
     inst1, institution1, officer, django_assert_num_queries
 ):
     report(inst1, institution1, at(1, 8))
-    with django_assert_num_queries(3):  # next shift, incidents, absences
+    with django_assert_num_queries(4):  # next shift, incidents, absences, spot checks
         assert panels(officer)[0]["unacknowledged"] == 1
-    with django_assert_num_queries(1):  # next shift only
+    with django_assert_num_queries(2):  # next shift and the spot checks, counted live
         assert panels(officer)[0]["unacknowledged"] == 1
 
 

@@ -30,6 +30,13 @@ def test_the_workbook_has_the_townships_and_every_homes_report(
     book = workbook(client_for(officer))
     by_township, reports = book.worksheets
     assert {"羊册镇", "马谷田镇", "合计"} <= set(cells(by_township))
+    rows = list(by_township.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "序号")
+    total = rows[-1]
+    assert total[0] == "合计" and total[1] in (None, "")
+    # Each figure under its own header: two homes expected, two filed, one positive.
+    figures = dict(zip(header, total, strict=True))
+    assert (figures["应报机构数"], figures["已报送"]) == (2, 2)
     report_cells = cells(reports)
     assert {"羊册镇敬老院", "马谷田镇敬老院", 75.0} <= set(report_cells)  # 60 / 80
     assert ExportJob.objects.get().kind == "epidemic_week"
