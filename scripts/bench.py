@@ -127,6 +127,21 @@ PAGES = [
     Page("batch roster, print", "relief:batch_print", "batch", roles=BUREAU),
     Page("dashboard", "dashboards:county", roles=BUREAU_AND_TOWN),
     Page("dashboard, inspections behind", "dashboards:inspections", roles=BUREAU_AND_TOWN),
+    Page("preparedness: plans matrix", "preparedness:index"),
+    Page("preparedness: plans, gaps", "preparedness:index", query="gaps=1"),
+    Page("preparedness: an institution", "preparedness:institution", "institution"),
+    Page("preparedness: supplies", "preparedness:supplies"),
+    Page("preparedness: drills", "preparedness:drills"),
+    Page("preparedness: not drilled", "preparedness:not_drilled"),
+    Page("preparedness: responsibility", "preparedness:responsibility"),
+    Page("epidemic: county", "epidemic:county", roles=BUREAU_AND_TOWN),
+    Page("spot checks", "duty_roster:spot_checks"),
+    Page("spot checks by township", "duty_roster:spot_check_summary", roles=BUREAU),
+    Page("accountability cases", "accountability:list", roles=BUREAU),
+    Page("self-inspections not credible", "inspections:not_credible"),
+    Page("relief public notice", "relief:public_notice", roles=BUREAU_AND_TOWN),
+    Page("relief children (认定)", "relief:recognitions", roles=BUREAU_AND_TOWN),
+    Page("relief monitoring", "relief:monitoring", roles=BUREAU_AND_TOWN),
 ]
 
 

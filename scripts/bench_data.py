@@ -23,6 +23,20 @@ all of it), with INSERT ... SELECT generate_series statements:
 - 10,000 people in difficulty with a category each, 3,000 applications in every state
   (payments for the approved ones), a line and a payment in each of six monthly batches for
   everyone eligible, and a home visit for seven in ten;
+- emergency preparedness for each new institution: its current plans (a residential one
+  all four kinds, the others the basic two; one in six missing, some overdue for review,
+  one in five with an earlier version), three supply lines (some short, some expired),
+  two drills a year for most residential ones, and the responsibility record (责任书) of
+  this year and last;
+- a weekly epidemic report from each new elderly-care and social-welfare home for the last
+  eight weeks (a few missing), with a follow-up for each that had positives;
+- 1,500 spot checks of duty posts over four months (one in five failed, some answered or
+  closed), 300 accountability cases (from failed spot checks, overdue major hazards, and
+  others), and failed items in one in seven answers of the township's and the bureau's
+  inspections (so self-inspections that passed them are 自查不实);
+- relief's 公示 for one in three approved applications (an open objection for one in ten of
+  those), a recognition (认定) for one in four children, and a monitoring flag (防返贫监测)
+  for one in twenty people;
 - django-simple-history rows for every new row of a model with history (one created row,
   and a changed row for every second one; two for every hazard).
 
@@ -60,7 +74,10 @@ PER_SCALE = {
     "leave_reports": 2000,
     "people": 10000,
     "applications": 3000,
+    "spot_checks": 1500,
+    "cases": 300,
 }
+EPIDEMIC_WEEKS = 8
 CLERKS_PER_TOWNSHIP = 3
 BATCH_MONTHS = 6
 
@@ -189,6 +206,7 @@ class _Builder:
             "inspections_inspection",
             "relief_person",
             "relief_application",
+            "duty_roster_spotcheck",
         ):
             self.floor(table)
         self.officer = self.value("SELECT id FROM institutions_user WHERE username = 'officer'")
@@ -265,7 +283,7 @@ class _Builder:
         common = """
             (password, last_login, is_superuser, username, first_name, last_name, email,
              is_staff, is_active, date_joined, full_name, phone, role, township_id,
-             institution_id)
+             institution_id, village)
         """
         rows = self.sql(
             f"""
@@ -274,7 +292,7 @@ class _Builder:
                    substr(%(surnames)s, (1 + (i.id + s.n) %% 30)::int, 1)
                      || CASE s.slot WHEN 'a' THEN '值班员' ELSE '主任' END,
                    '137' || lpad(((i.id * 2 + s.n) %% 100000000)::text, 8, '0'),
-                   'institution_staff', i.township_id, i.id
+                   'institution_staff', i.township_id, i.id, ''
             FROM institutions_institution i
             CROSS JOIN (VALUES ('a', 0), ('b', 1)) AS s(slot, n)
             WHERE i.id > %(floor)s
@@ -288,7 +306,7 @@ class _Builder:
             SELECT '!', NULL, false, 'bt' || t.id || '_' || c, '', '', '', false, true, %(now)s,
                    substr(%(surnames)s, (1 + (t.id + c) %% 30)::int, 1) || '干事',
                    '136' || lpad((t.id * 10 + c)::text, 8, '0'),
-                   'township_staff', t.id, NULL
+                   'township_staff', t.id, NULL, ''
             FROM institutions_township t CROSS JOIN generate_series(0, %(clerks)s - 1) AS c
             WHERE NOT EXISTS (
                 SELECT 1 FROM institutions_user u WHERE u.username = 'bt' || t.id || '_' || c)
@@ -883,6 +901,379 @@ class _Builder:
         )
         return rows
 
+    # -- preparedness and epidemic ----------------------------------------------------------
+
+    def preparedness(self):
+        """Plans, supplies, drills and responsibility records of the new institutions."""
+        from institutions.models import RESIDENTIAL_KINDS
+        from preparedness.models import BASIC_PLAN_KINDS
+
+        floor = self.floor("institutions_institution")
+        params = {
+            "floor": floor,
+            "today": self.today,
+            "now": self.now,
+            "officer": self.officer,
+            "residential": sorted(RESIDENTIAL_KINDS),
+            "basic": list(BASIC_PLAN_KINDS),
+        }
+        # The kinds an institution must keep, one in six missing; approved up to 15 months
+        # ago and reviewed yearly, so about one in five is overdue. One in five has an
+        # earlier version (version 2 current, version 1 kept).
+        plans = """
+            FROM institutions_institution i
+            CROSS JOIN (VALUES ('fire', '消防应急疏散预案', 1), ('infection', '传染病应急预案', 2),
+                               ('one_policy', '一院一策', 3), ('winter', '冬季及极端天气预案', 4))
+                 AS k(kind, title, n)
+            CROSS JOIN LATERAL (
+                SELECT %(today)s::date - ((i.id * 37 + k.n * 101) %% 450)::int AS approved_on,
+                       (i.id + k.n) %% 5 = 0 AS revised) AS a
+            WHERE i.id > %(floor)s AND (i.id + k.n) %% 6 <> 0
+              AND (i.kind = ANY(%(residential)s) OR k.kind = ANY(%(basic)s))
+        """
+        columns = """
+            (kind, version, is_current, title, owner, owner_phone, approved_on, review_on,
+             document, residents_unable_to_walk, evacuation_assignments, designated_hospital,
+             emergency_channel, cooperation_agreement, notes, created_at, created_by_id,
+             institution_id)
+        """
+        rows = self.sql(
+            f"""
+            INSERT INTO preparedness_plan {columns}
+            SELECT k.kind, CASE WHEN a.revised THEN 2 ELSE 1 END, true, k.title,
+                   i.safety_officer, '', a.approved_on, a.approved_on + 365, '',
+                   CASE WHEN k.kind = 'fire' THEN i.residents_aged_80_plus END,
+                   CASE WHEN k.kind = 'fire' THEN '每名护理员负责三名失能老人' ELSE '' END,
+                   i.designated_hospital, '', '', '', %(now)s, %(officer)s, i.id
+            {plans}
+            """,
+            params,
+        )
+        rows += self.sql(
+            f"""
+            INSERT INTO preparedness_plan {columns}
+            SELECT k.kind, 1, false, k.title, i.safety_officer, '', a.approved_on - 365,
+                   a.approved_on, '', NULL, '', '', '', '', '', %(now)s, %(officer)s, i.id
+            {plans} AND a.revised
+            """,
+            params,
+        )
+        # Three lines each: extinguishers (one in four short of the minimum), emergency
+        # lights, and antigen kits (a residential home) or masks, one in six expired.
+        rows += self.sql(
+            """
+            INSERT INTO preparedness_supply (kind, description, quantity, unit,
+                                             minimum_quantity, location, last_inspected_on,
+                                             expires_on, is_active, updated_at, institution_id,
+                                             updated_by_id)
+            SELECT l.kind, l.description, l.quantity, l.unit, l.minimum, l.location,
+                   %(today)s::date - ((i.id * 13 + l.n) %% 200)::int,
+                   CASE WHEN l.expires THEN %(today)s::date + ((i.id * 7 + l.n) %% 720 - 120)::int
+                   END,
+                   true, %(now)s, i.id, %(officer)s
+            FROM institutions_institution i
+            CROSS JOIN LATERAL (VALUES
+                ('extinguisher', '干粉灭火器 4kg', 4 + (i.id * 3) %% 12, '具', 6, '各楼层走廊',
+                 true, 1),
+                ('emergency_light', '', 10 + i.id %% 20, '盏', 8, '疏散通道', false, 2),
+                (CASE WHEN i.kind = ANY(%(residential)s) THEN 'antigen_kits' ELSE 'masks' END,
+                 '', 50 + (i.id * 7) %% 200, '份', 60, '医务室', true, 3)
+            ) AS l(kind, description, quantity, unit, minimum, location, expires, n)
+            WHERE i.id > %(floor)s
+            """,
+            params,
+        )
+        # Two drills in the last year for six in seven residential homes: the others are
+        # the "not drilled" list.
+        rows += self.sql(
+            """
+            INSERT INTO preparedness_drill (held_on, kind, scenario, staff_count,
+                                            residents_count, evacuation_seconds, problems,
+                                            created_at, hazard_id, institution_id,
+                                            recorded_by_id, submission_token)
+            SELECT d.held_on, d.kind, '夜间厨房起火，组织全员疏散', 8 + i.id %% 10,
+                   i.residents / 2,
+                   CASE WHEN d.kind = 'fire_evacuation' THEN 180 + (i.id * 11) %% 300 END,
+                   CASE WHEN i.id %% 4 = 0 THEN '部分失能老人转移较慢' ELSE '' END,
+                   %(now)s, NULL, i.id, %(officer)s, NULL
+            FROM institutions_institution i
+            CROSS JOIN generate_series(0, 1) AS n
+            CROSS JOIN LATERAL (
+                SELECT %(today)s::date - ((i.id * 17 + n * 180) %% 360)::int AS held_on,
+                       (ARRAY['fire_evacuation', 'infection', 'extreme_weather', 'training'])
+                         [1 + (i.id + n) %% 4] AS kind) AS d
+            WHERE i.id > %(floor)s AND i.kind = ANY(%(residential)s) AND i.id %% 7 <> 0
+            """,
+            params,
+        )
+        # This year's record for nine in ten (signed letters on file for none: the files are
+        # not made here), last year's for all.
+        rows += self.sql(
+            """
+            INSERT INTO preparedness_responsibility (
+                year, institution_head, institution_head_phone, township_official,
+                township_official_phone, bureau_contact, bureau_contact_phone, letter,
+                signed_on, updated_at, institution_id, updated_by_id)
+            SELECT y.year, i.legal_representative, '13903960001',
+                   CASE WHEN i.id %% 8 = 0 THEN '' ELSE '刘镇长' END, '13903960002',
+                   '赵卫东', '13903960003', '',
+                   CASE WHEN i.id %% 5 <> 0 THEN make_date(y.year, 2, 1) END,
+                   %(now)s, i.id, %(officer)s
+            FROM institutions_institution i
+            CROSS JOIN (VALUES (%(year)s - 1), (%(year)s)) AS y(year)
+            WHERE i.id > %(floor)s AND (y.year < %(year)s OR i.id %% 10 <> 0)
+            """,
+            {**params, "year": self.today.year},
+        )
+        return rows
+
+    def epidemic(self):
+        """A weekly report from each new home of the reporting kinds for the last eight
+        weeks (this week's from three in four so far; one in fifteen weeks missed), and a
+        follow-up for each report with positives (open for the last two weeks')."""
+        from epidemic.models import reporting_kinds, this_week
+
+        monday = this_week()
+        params = {
+            "floor": self.floor("institutions_institution"),
+            "kinds": [str(kind) for kind in reporting_kinds()],
+            "monday": monday,
+            "weeks": EPIDEMIC_WEEKS,
+            "now": self.now,
+            "report_floor": self.value("SELECT coalesce(max(id), 0) FROM epidemic_weeklyreport"),
+        }
+        rows = self.sql(
+            """
+            INSERT INTO epidemic_weeklyreport (
+                week, residents, residents_tested, residents_positive, staff_tested,
+                staff_positive, sent_to_hospital, hospital, referred_80_plus, deaths,
+                doses_given, residents_vaccinated, antigen_kits_received, antigen_kits_given,
+                notes, submitted_at, updated_at, institution_id, submitted_by_id, township_id,
+                updated_by_id)
+            SELECT r.week, i.residents, i.residents / 2, r.positive, 10, 0,
+                   least(r.positive, 1), CASE WHEN r.positive > 0 THEN i.designated_hospital
+                                              ELSE '' END,
+                   least(r.positive, 1), 0, i.residents / 10, i.residents * 4 / 5, 20, 10, '',
+                   (r.week + 4 + time '15:00') AT TIME ZONE 'Asia/Shanghai',
+                   (r.week + 4 + time '15:00') AT TIME ZONE 'Asia/Shanghai',
+                   i.id, u.id, i.township_id, u.id
+            FROM institutions_institution i
+            JOIN institutions_user u ON u.username = 'b' || i.id || 'a'
+            CROSS JOIN generate_series(0, %(weeks)s - 1) AS w
+            CROSS JOIN LATERAL (
+                SELECT %(monday)s::date - 7 * w AS week,
+                       CASE WHEN (i.id + w) %% 23 = 0 AND i.residents >= 4 THEN 2 ELSE 0 END
+                         AS positive) AS r
+            WHERE i.id > %(floor)s AND i.kind = ANY(%(kinds)s)
+              AND NOT (w = 0 AND i.id %% 4 = 0) AND (i.id * 3 + w) %% 15 <> 0
+            """,
+            params,
+        )
+        rows += self.sql(
+            """
+            INSERT INTO epidemic_followup (positives, status, opened_at, closed_at,
+                                           closing_note, closed_by_id, institution_id,
+                                           township_id, report_id)
+            SELECT r.residents_positive + r.staff_positive, f.status, r.submitted_at,
+                   CASE WHEN f.status = 'closed' THEN r.submitted_at + interval '5 days' END,
+                   CASE WHEN f.status = 'closed' THEN '已隔离治疗，复检阴性' ELSE '' END,
+                   CASE WHEN f.status = 'closed' THEN r.submitted_by_id END,
+                   r.institution_id, r.township_id, r.id
+            FROM epidemic_weeklyreport r
+            CROSS JOIN LATERAL (
+                SELECT CASE WHEN r.week >= %(monday)s::date - 7 THEN 'open' ELSE 'closed' END
+                         AS status) AS f
+            WHERE r.id > %(report_floor)s AND r.residents_positive + r.staff_positive > 0
+            """,
+            params,
+        )
+        return rows
+
+    # -- supervision: spot checks, accountability, inspections that disagree ---------------
+
+    def supervision(self):
+        post_floor = self.floor("duty_roster_dutypost")
+        check_floor = self.floor("duty_roster_spotcheck")
+        posts = self.ids(
+            "SELECT id FROM duty_roster_dutypost WHERE id > %(floor)s ORDER BY id",
+            {"floor": post_floor},
+        )
+        # One in five failed (nobody there, or the leader away); half of the failed ones
+        # answered by the township, a quarter closed.
+        rows = self.sql(
+            """
+            INSERT INTO duty_roster_spotcheck (
+                checked_at, method, answered_by, leader_present, officers_present, result,
+                findings, created_at, response, responded_at, closing_note, closed_at,
+                submission_token, checked_by_id, closed_by_id, post_id, responded_by_id,
+                shift_id)
+            SELECT x.at, (ARRAY['phone', 'phone', 'video', 'visit'])[1 + g %% 4],
+                   CASE WHEN x.failed AND g %% 2 = 0 THEN '' ELSE '值班员' END,
+                   NOT (x.failed AND g %% 2 = 1), NOT x.failed,
+                   CASE WHEN x.failed THEN 'failed' ELSE 'passed' END,
+                   CASE WHEN x.failed THEN '电话无人接听' ELSE '' END, x.at,
+                   CASE WHEN x.answered THEN '值班员临时外出，已批评教育' ELSE '' END,
+                   CASE WHEN x.answered THEN x.at + interval '1 day' END,
+                   CASE WHEN x.closed THEN '整改到位' ELSE '' END,
+                   CASE WHEN x.closed THEN x.at + interval '3 days' END,
+                   NULL, %(officer)s, CASE WHEN x.closed THEN %(officer)s END,
+                   (%(posts)s::bigint[])[1 + (g * 7) %% %(np)s], NULL, NULL
+            FROM generate_series(0, %(n)s::int - 1) AS g
+            CROSS JOIN LATERAL (
+                SELECT %(now)s::timestamptz - make_interval(mins => ((g * 7919) %% 172800)::int)
+                         AS at,
+                       g %% 5 = 0 AS failed,
+                       g %% 10 = 0 AS answered,
+                       g %% 20 = 0 AS closed) AS x
+            """,
+            {
+                "n": self.counts["spot_checks"],
+                "posts": posts,
+                "np": len(posts),
+                "now": self.now,
+                "officer": self.officer,
+            },
+        )
+        # Spot-check cases from those this run made; the rest from overdue major hazards.
+        n = self.counts["cases"]
+        case_columns = """
+            (ground, person_name, person_position, fact, decision, decision_other, decided_on,
+             opened_at, submission_token, hazard_id, incident_id, institution_id,
+             opened_by_id, spot_check_id, township_id)
+        """
+        decisions = "(ARRAY['education', 'circulated', 'talk', 'admonition', 'referred'])"
+        rows += self.sql(
+            f"""
+            INSERT INTO accountability_case {case_columns}
+            SELECT 'spot_check', '张某', '值班员', '抽查时脱岗', {decisions}[1 + c.id %% 5], '',
+                   (c.checked_at + interval '5 days')::date, c.checked_at + interval '5 days',
+                   NULL, NULL, NULL, p.institution_id, %(officer)s, c.id, p.township_id
+            FROM duty_roster_spotcheck c JOIN duty_roster_dutypost p ON p.id = c.post_id
+            WHERE c.id > %(floor)s AND c.result = 'failed'
+            ORDER BY c.id LIMIT %(half)s
+            """,  # noqa: S608 - the statement's parts are ours
+            {"floor": check_floor, "half": n // 2, "officer": self.officer},
+        )
+        rows += self.sql(
+            f"""
+            INSERT INTO accountability_case {case_columns}
+            SELECT 'hazard', '李某', '安全负责人', '重大隐患逾期未整改',
+                   {decisions}[1 + h.id %% 5], '', h.deadline + 10,
+                   (h.deadline + 10 + time '10:00') AT TIME ZONE 'Asia/Shanghai',
+                   NULL, h.id, NULL, h.institution_id, %(officer)s, NULL, i.township_id
+            FROM inspections_hazard h JOIN institutions_institution i ON i.id = h.institution_id
+            WHERE h.id > %(floor)s AND h.severity = 'major' AND h.deadline < %(today)s::date - 10
+            ORDER BY h.id LIMIT %(rest)s
+            """,  # noqa: S608 - the statement's parts are ours
+            {
+                "floor": self.floor("inspections_hazard"),
+                "rest": n - n // 2,
+                "today": self.today,
+                "officer": self.officer,
+            },
+        )
+        # The township's and the bureau's inspections fail an item in one answer in seven.
+        rows += self.sql(
+            """
+            UPDATE inspections_answer a SET value = 'fail', is_failure = true
+            FROM inspections_inspection n, inspections_item it
+            WHERE n.id = a.inspection_id AND it.id = a.item_id AND n.id > %(floor)s
+              AND n.level IN ('township', 'supervisory') AND it.answer_type = 'pass_fail'
+              AND a.id %% 7 = 0
+            """,
+            {"floor": self.floor("inspections_inspection")},
+        )
+        return rows
+
+    # -- relief's notice, children, monitoring -------------------------------------------
+
+    def relief_follow_ups(self):
+        person_floor = self.floor("relief_person")
+        params = {
+            "person_floor": person_floor,
+            "application_floor": self.floor("relief_application"),
+            "today": self.today,
+            "now": self.now,
+            "officer": self.officer,
+        }
+        # 公示 of seven days, started up to ten days ago: most still posted.
+        rows = self.sql(
+            """
+            UPDATE relief_application
+            SET notice_starts_on = %(today)s::date - (id %% 10)::int,
+                notice_ends_on = %(today)s::date - (id %% 10)::int + 7
+            WHERE id > %(application_floor)s AND status = 'approved' AND id %% 3 = 0
+            """,
+            params,
+        )
+        rows += self.sql(
+            """
+            INSERT INTO relief_noticeobjection (objector, content, raised_on, recorded_at,
+                                                status, resolved_at, resolution, application_id,
+                                                recorded_by_id, resolved_by_id)
+            SELECT '村民', '申请人家中有经营性收入', a.notice_starts_on + 1, %(now)s, 'open',
+                   NULL, '', a.id, u.id, NULL
+            FROM relief_application a
+            JOIN institutions_user u ON u.username = 'bt' || a.township_id || '_0'
+            WHERE a.id > %(application_floor)s AND a.notice_starts_on IS NOT NULL
+              AND a.id %% 30 = 0
+            """,
+            params,
+        )
+        # A recognition for one in four children, in every state: found, checked by the
+        # township, decided by the bureau.
+        rows += self.sql(
+            """
+            INSERT INTO relief_childrecognition (
+                kind, raised_in_institution, reporter_name, found_on, circumstances,
+                recorded_at, status, checked_at, check_note, decided_at, decision_note,
+                category_id, checked_by_id, decided_by_id, person_id, recorded_by_id,
+                township_id)
+            SELECT CASE WHEN p.id %% 3 = 0 THEN 'orphan' ELSE 'unsupported_child' END,
+                   false, '村委会', r.found_on, '父母一方死亡，另一方失联',
+                   r.found_on + time '10:00', r.status,
+                   CASE WHEN r.status <> 'found' THEN r.found_on + 3 + time '10:00' END,
+                   CASE WHEN r.status <> 'found' THEN '入户核实属实' ELSE '' END,
+                   CASE WHEN r.status IN ('approved', 'refused')
+                        THEN r.found_on + 10 + time '10:00' END,
+                   CASE WHEN r.status = 'refused' THEN '监护人有抚养能力' ELSE '' END,
+                   NULL,
+                   CASE WHEN r.status <> 'found' THEN checker.id END,
+                   CASE WHEN r.status IN ('approved', 'refused') THEN %(officer)s END,
+                   p.id, clerk.id, p.township_id
+            FROM relief_person p
+            JOIN institutions_user clerk ON clerk.username = 'bt' || p.township_id || '_0'
+            JOIN institutions_user checker ON checker.username = 'bt' || p.township_id || '_1'
+            CROSS JOIN LATERAL (
+                SELECT %(today)s::date - (p.id %% 200)::int AS found_on,
+                       (ARRAY['found', 'checked', 'approved', 'refused'])[1 + (p.id / 4) %% 4]
+                         AS status) AS r
+            WHERE p.id > %(person_floor)s AND p.id %% 4 = 0
+              AND p.birth_date > %(today)s::date - interval '18 years'
+            """,
+            params,
+        )
+        # A monitoring flag for one in twenty people, reviewed every 90 days (some overdue),
+        # one in three of them closed.
+        rows += self.sql(
+            """
+            INSERT INTO relief_monitoringflag (reason, note, flagged_on, review_on,
+                                               last_review_note, closed_on, closed_by_id,
+                                               flagged_by_id, person_id, township_id)
+            SELECT (ARRAY['relapse_risk', 'dibao_edge', 'rigid_spending'])[1 + (p.id / 20) %% 3],
+                   '家庭成员患重病，医疗支出大', f.flagged_on, f.flagged_on + 90, '',
+                   CASE WHEN p.id %% 60 = 0 THEN f.flagged_on + 60 END,
+                   CASE WHEN p.id %% 60 = 0 THEN %(officer)s END,
+                   clerk.id, p.id, p.township_id
+            FROM relief_person p
+            JOIN institutions_user clerk ON clerk.username = 'bt' || p.township_id || '_0'
+            CROSS JOIN LATERAL (SELECT %(today)s::date - (p.id %% 150)::int AS flagged_on) AS f
+            WHERE p.id > %(person_floor)s AND p.id %% 20 = 0
+            """,
+            params,
+        )
+        return rows
+
     # -- history ---------------------------------------------------------------------------
 
     def history(self):
@@ -942,6 +1333,10 @@ def grow(scale, stdout=None):
     builder.step("incidents, reports, leave", builder.incidents_and_leave)
     builder.step("daily reports", builder.daily_reports)
     builder.step("people, categories, visits, applications, batches", builder.relief)
+    builder.step("plans, supplies, drills, responsibility", builder.preparedness)
+    builder.step("weekly epidemic reports, follow-ups", builder.epidemic)
+    builder.step("spot checks, cases, failed items", builder.supervision)
+    builder.step("public notice, children, monitoring", builder.relief_follow_ups)
     builder.step("history", builder.history)
     builder.step("analyze", builder.analyze)
     return builder.counts
