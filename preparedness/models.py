@@ -443,7 +443,11 @@ class Drill(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("drill or training")
         verbose_name_plural = _("drills and training")
-        indexes = [models.Index(fields=["institution", "held_on"], name="drill_institution_day")]
+        indexes = [
+            models.Index(fields=["institution", "held_on"], name="drill_institution_day"),
+            # The county's list, newest first: read from the index, not every drill sorted.
+            models.Index(fields=["-held_on", "-id"], name="drill_recent"),
+        ]
 
     def __str__(self):
         return f"{self.institution} · {self.get_kind_display()} {self.held_on}"
