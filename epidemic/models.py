@@ -280,6 +280,12 @@ class FollowUp(models.Model):
                 condition=Q(status="open"),
                 name="epidemic_followup_open",
             ),
+            # The county's open follow-ups, oldest first, a page at a time.
+            models.Index(
+                fields=["opened_at", "id"],
+                condition=Q(status="open"),
+                name="epidemic_followup_open_since",
+            ),
         ]
 
     def __str__(self):

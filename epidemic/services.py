@@ -1,5 +1,12 @@
 """Who may file, the writes (a report and the follow-up its positives raise, closing a
-follow-up) and the county's figures, each a fixed number of queries."""
+follow-up) and the county's figures, each a fixed number of queries.
+
+The county page's figures that grow with the county (the homes expected per township, the
+weeks before this one, the homes needing attention) are dashboard figures
+(config.counts): counted once a minute per scope and afresh after a report, a follow-up
+(topic "epidemic") or an institution (topic "institutions") is saved. This week's sums per
+township stay live: one indexed query.
+"""
 
 import datetime
 
@@ -10,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.counts import cached_figure
 from epidemic.models import (
     FollowUp,
     FollowUpStatus,
@@ -23,6 +31,7 @@ from epidemic.models import (
 from institutions.models import Institution, Township
 from institutions.scoping import can_see_institution
 
+TOPIC = "epidemic"  # saving a report or a follow-up recounts its figures (apps.py)
 TREND_WEEKS = 8
 # The figures summed per township and per week, in the order the tables show them.
 SUMMED = (
@@ -203,17 +212,8 @@ def _with_coverage(row):
 
 def county_week(user, week):
     """One row a township in the user's scope: homes expected and filed for `week`, and the
-    week's sums. Two queries."""
-    expected = Count(
-        "institutions",
-        filter=Q(institutions__is_active=True, institutions__kind__in=reporting_kinds()),
-    )
-    townships = list(
-        Township.objects.visible_to(user)
-        .order_by("code")
-        .annotate(expected=expected)
-        .values("pk", "name", "expected")
-    )
+    week's sums. Two queries (the homes expected: none within the minute they are kept)."""
+    townships = _expected_per_township(user)
     sums = {
         row["township"]: row
         for row in WeeklyReport.objects.visible_to(user)
@@ -234,18 +234,44 @@ def county_week(user, week):
     return rows, _with_coverage(total)
 
 
-def trend(user, week, weeks=TREND_WEEKS):
-    """The last `weeks` weeks up to `week`, oldest first, summed over the user's scope: one
-    query. A week nobody reported is zeros (and no coverage)."""
+def _expected_per_township(user):
+    """The townships of the user's scope in code order, each with its homes that report:
+    counting them reads every institution of the county, so it is a dashboard figure of
+    the institutions' topic."""
+    kinds = reporting_kinds()
+
+    def count():
+        expected = Count(
+            "institutions",
+            filter=Q(institutions__is_active=True, institutions__kind__in=kinds),
+        )
+        return list(
+            Township.objects.visible_to(user)
+            .order_by("code")
+            .annotate(expected=expected)
+            .values("pk", "name", "expected")
+        )
+
+    return cached_figure("institutions", f"epidemic_expected:{','.join(kinds)}", user, count)
+
+
+def trend(user, week, weeks=TREND_WEEKS, *, this_week_sums=None):
+    """The last `weeks` weeks up to `week`, oldest first, summed over the user's scope. A
+    week nobody reported is zeros (and no coverage). The weeks before `week` change only by
+    a late report: they are a dashboard figure. `week` itself is summed afresh, or taken
+    from `this_week_sums` (county_week's total) when the caller has it: at most two
+    queries."""
     first = week - datetime.timedelta(weeks=weeks - 1)
-    found = {
-        row["week"]: row
-        for row in WeeklyReport.objects.visible_to(user)
-        .filter(week__gte=first, week__lte=week)
-        .values("week")
-        .annotate(filed=Count("pk"), **_sums())
-        .order_by()
-    }
+    found = cached_figure(
+        TOPIC,
+        f"trend:{first.isoformat()}:{week.isoformat()}",
+        user,
+        lambda: _weekly_sums(user, first, week - datetime.timedelta(weeks=1)),
+    )
+    if this_week_sums is None:
+        this_week_sums = _weekly_sums(user, week, week).get(week)
+    if this_week_sums is not None:
+        found = found | {week: {name: this_week_sums[name] for name in (*SUMMED, "filed")}}
     rows = []
     for n in range(weeks):
         monday = first + datetime.timedelta(weeks=n)
@@ -254,6 +280,18 @@ def trend(user, week, weeks=TREND_WEEKS):
         row["label"] = week_label(monday)
         rows.append(_with_coverage(row))
     return rows
+
+
+def _weekly_sums(user, first, last):
+    """{Monday: the week's sums} for the weeks from `first` to `last` that have reports."""
+    return {
+        row.pop("week"): row
+        for row in WeeklyReport.objects.visible_to(user)
+        .filter(week__gte=first, week__lte=last)
+        .values("week")
+        .annotate(filed=Count("pk"), **_sums())
+        .order_by()
+    }
 
 
 def needing_attention(user, week):
@@ -272,7 +310,26 @@ def needing_attention(user, week):
     )
 
 
+def attention_page(user, week, limit):
+    """The first `limit` of needing_attention(), and whether there are more. Finding them
+    sorts every report of the county's week, so which ones they are is a dashboard figure;
+    the reports themselves are read afresh: one query within the minute."""
+    threshold = low_coverage_percent()
+    ids = cached_figure(
+        TOPIC,
+        f"attention:{week.isoformat()}:{threshold}:{limit}",
+        user,
+        lambda: list(needing_attention(user, week).values_list("pk", flat=True)[: limit + 1]),
+    )
+    found = WeeklyReport.objects.filter(pk__in=ids).select_related("institution", "township")
+    by_pk = {report.pk: report for report in found}
+    reports = [by_pk[pk] for pk in ids if pk in by_pk]
+    return reports[:limit], len(reports) > limit
+
+
 def open_follow_ups(user):
+    """Oldest first: read in order from the index of open follow-ups (epidemic_followup_
+    open_since for the county, epidemic_followup_open for a township)."""
     return (
         FollowUp.objects.visible_to(user)
         .open()

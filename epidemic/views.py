@@ -122,8 +122,8 @@ def _county_page(request, week):
     user = request.user
     _for_township_and_county(user)
     rows, total = services.county_week(user, week)
-    trend = services.trend(user, week)
-    attention = list(services.needing_attention(user, week)[: ATTENTION_LIMIT + 1])
+    trend = services.trend(user, week, this_week_sums=total)
+    attention, attention_more = services.attention_page(user, week, ATTENTION_LIMIT)
     follow_ups = list(services.open_follow_ups(user)[: ATTENTION_LIMIT + 1])
     return render(
         request,
@@ -133,8 +133,8 @@ def _county_page(request, week):
             "rows": rows,
             "total": total,
             "trend": trend,
-            "attention": attention[:ATTENTION_LIMIT],
-            "attention_more": len(attention) > ATTENTION_LIMIT,
+            "attention": attention,
+            "attention_more": attention_more,
             "follow_ups": follow_ups[:ATTENTION_LIMIT],
             "follow_ups_more": len(follow_ups) > ATTENTION_LIMIT,
             "threshold": low_coverage_percent(),

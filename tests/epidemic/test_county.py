@@ -100,3 +100,57 @@ def test_the_county_page_draws_its_charts_from_json(clock, officer, institution1
     for chart in ("chart-trend", "chart-coverage", "chart-townships"):
         assert f'id="{chart}" type="application/json"' in page
     assert "dashboards/charts.js" in page
+
+
+def _county_page(client):
+    response = client.get(reverse("epidemic:county"))
+    assert response.status_code == 200
+    return response.context
+
+
+def test_a_late_report_of_a_past_week_is_in_the_trend_at_once(
+    clock, officer, institution1, client_for
+):
+    client = client_for(officer)
+    assert [row["filed"] for row in _county_page(client)["trend"]][-3:] == [0, 0, 0]
+    WeeklyReportFactory(institution=institution1, week=WEEK - datetime.timedelta(weeks=2))
+    assert [row["filed"] for row in _county_page(client)["trend"]][-3:] == [1, 0, 0]
+
+
+def test_a_report_with_positives_needs_attention_at_once(clock, officer, township1, client_for):
+    client = client_for(officer)
+    assert _county_page(client)["attention"] == []
+    report = WeeklyReportFactory(
+        institution=InstitutionFactory(township=township1), residents_positive=2
+    )
+    assert _county_page(client)["attention"] == [report]
+
+
+def test_a_new_home_is_expected_at_once(clock, officer, township1, client_for):
+    client = client_for(officer)
+    expected = {row["pk"]: row["expected"] for row in _county_page(client)["rows"]}
+    InstitutionFactory(township=township1)
+    after = {row["pk"]: row["expected"] for row in _county_page(client)["rows"]}
+    assert after[township1.pk] == expected[township1.pk] + 1
+
+
+def test_the_figures_kept_for_the_county_are_not_shown_to_a_township(
+    clock, officer, town1, institution1, institution2, client_for
+):
+    past = WEEK - datetime.timedelta(weeks=1)
+    WeeklyReportFactory(institution=institution1, week=past, residents_positive=1)
+    WeeklyReportFactory(institution=institution2, week=past, residents_positive=1)
+    WeeklyReportFactory(institution=institution2, residents_positive=1)
+    county = _county_page(client_for(officer))
+    assert county["trend"][-2]["filed"] == 2
+    assert len(county["attention"]) == 1
+    township = _county_page(client_for(town1))
+    assert township["trend"][-2]["filed"] == 1
+    assert township["attention"] == []
+    assert [row["pk"] for row in township["rows"]] == [institution1.township_id]
+
+
+def test_the_trend_takes_this_weeks_sums_from_the_county_week(clock, officer, institution1):
+    WeeklyReportFactory(institution=institution1, residents_positive=1)
+    _rows, total = services.county_week(officer, WEEK)
+    assert services.trend(officer, WEEK, this_week_sums=total) == services.trend(officer, WEEK)
