@@ -12,18 +12,22 @@ a template and is shared where two templates ask the same thing: levels that use
 different versions or templates line up on it. An item the institution passed in its
 self-inspection and the township or the bureau failed is "self-inspection not credible"
 (自查不实). `not_credible_answers` finds those items for any number of institutions in one
-query, for the league table and its drill-down; `compare` builds one institution's page
-and applies the same rule.
+query, for the league table and its drill-down (`not_credible_institutions`, a dashboard
+figure); `compare` builds one institution's page and applies the same rule.
 """
 
 import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from config.counts import cached_figure
+from config.paging import COUNT_CAP
+from inspections.home import TOPIC
 from inspections.models import (
     Answer,
     AnswerType,
@@ -40,6 +44,9 @@ LEVELS = (Level.SELF, Level.TOWNSHIP, Level.SUPERVISORY)
 CHECKING_LEVELS = (Level.TOWNSHIP, Level.SUPERVISORY)
 # An answer that says nothing passed: unanswered, or "not applicable".
 NOT_PASSED_VALUES = ("", PassFail.NOT_APPLICABLE)
+# The list of institutions not credible stops here, as config.paging's lists count: past
+# it, the page says "more than" and asks for a narrower filter.
+LIST_CAP = COUNT_CAP
 
 
 class Cell(models.TextChoices):
@@ -153,6 +160,49 @@ def not_credible_answers(inspections, date_from, date_to):
         .exclude(value__in=NOT_PASSED_VALUES)
         .filter(Exists(failed_by_checkers))
     )
+
+
+def not_credible_institutions(user, date_from, date_to, *, township=None, kind=""):
+    """The institutions the user may see (of `township`, of `kind`) with items not credible
+    in the period, most such items first, as plain rows (institution_id, institution_name,
+    township_name, items); at most LIST_CAP + 1 of them.
+
+    Every latest self-inspection of the scope's period is compared, so the cost follows
+    the county, not the page, and the order (by items) needs them all before the first
+    row: the rows are a dashboard figure (config.counts), compared once for the list and
+    its count, at most once a minute per scope and filter, and afresh after an inspection
+    is saved."""
+    inspections = Inspection.objects.visible_to(user)
+    if township is not None:
+        inspections = inspections.filter(institution__township=township)
+    if kind:
+        inspections = inspections.filter(institution__kind=kind)
+
+    def compare_all():
+        return list(
+            not_credible_answers(inspections, date_from, date_to)
+            .values(
+                institution_id=F("inspection__institution_id"),
+                institution_name=F("inspection__institution__name"),
+                township_name=F("inspection__institution__township__name"),
+            )
+            .annotate(items=Count("pk"))
+            .order_by("-items", "institution_name", "institution_id")[: LIST_CAP + 1]
+        )
+
+    township_pk = township.pk if township is not None else ""
+    name = f"not_credible:{date_from.isoformat()}:{date_to.isoformat()}:{township_pk}:{kind}"
+    return cached_figure(TOPIC, name, user, compare_all)
+
+
+class CappedRowsPaginator(Paginator):
+    """Django's paginator over not_credible_institutions() rows, saying "more than `cap`"
+    (count_is_capped) as config.paging.CappedPaginator does when there were more."""
+
+    def __init__(self, rows, per_page, *, cap=LIST_CAP):
+        super().__init__(rows[:cap], per_page)
+        self.cap = cap
+        self.count_is_capped = len(rows) > cap
 
 
 # --- One institution's page ------------------------------------------------------

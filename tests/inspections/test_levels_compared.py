@@ -427,3 +427,41 @@ def test_the_comparison_costs_the_same_queries_whatever_the_checklists_length(
     with django_assert_num_queries(len(small)):
         response = client.get(url)
     assert len(response.context["comparison"].rows) == 40
+
+
+# --- The list's rows, a dashboard figure ------------------------------------------
+
+
+def _names(user, **filters):
+    rows = levels.not_credible_institutions(user, TODAY - 10 * DAY, TODAY + 10 * DAY, **filters)
+    return [(row["institution_name"], row["items"]) for row in rows]
+
+
+def test_the_list_is_compared_once_a_minute_and_afresh_after_an_inspection(
+    django_assert_num_queries, officer, flagged_institution1, institution2
+):
+    assert _names(officer) == [("羊册镇敬老院", 1)]
+    with django_assert_num_queries(0):
+        assert _names(officer) == [("羊册镇敬老院", 1)]
+
+    version, items = version_with(["exits-unlocked"])
+    item = items["exits-unlocked"]
+    submitted(institution2, version, Level.TOWNSHIP, {item: "fail"})
+    submitted(institution2, version, Level.SELF, {item: "pass"})
+
+    assert _names(officer) == [("羊册镇敬老院", 1), ("马谷田镇敬老院", 1)]
+
+
+def test_the_list_kept_for_the_county_is_not_shown_to_a_township(
+    officer, town2, flagged_institution1, institution2
+):
+    assert _names(officer) == [("羊册镇敬老院", 1)]
+    assert _names(town2) == []
+    assert _names(officer, township=institution2.township) == []
+
+
+def test_a_list_longer_than_the_cap_pages_to_the_cap_and_says_there_are_more():
+    capped = levels.CappedRowsPaginator(list(range(7)), 2, cap=6)
+    assert (capped.count, capped.count_is_capped, capped.num_pages) == (6, True, 3)
+    exact = levels.CappedRowsPaginator(list(range(6)), 2, cap=6)
+    assert (exact.count, exact.count_is_capped) == (6, False)
