@@ -2,6 +2,12 @@
 
 import datetime
 
+import pytest
+from django.db import connection
+
+from dashboards import queries
+from dashboards.forms import InspectionListForm
+from dashboards.views import PAGE_SIZE
 from inspections.models import InspectionStatus
 from tests.dashboards.conftest import TODAY
 from tests.inspections.factories import InspectionFactory
@@ -91,3 +97,39 @@ def test_odd_parameters_are_form_errors_not_server_errors(client_for, officer, f
         {"date_from": "2027-13-01"},
     ):
         assert client.get("/dashboard/inspections/", query).status_code == 200, query
+
+
+# --- The index ----------------------------------------------------------------
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="reads PostgreSQL's query plans"
+)
+
+
+def plan_of(queryset):
+    """The plan of `queryset` with sorting and sequential scans priced out: a Sort
+    appears only if no index gives the rows in their order."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgresql_only
+@pytest.mark.parametrize("role", ["officer", "town1"])
+def test_the_period_s_campaign_inspections_are_read_in_order_from_an_index(db, request, role):
+    # The festival sweep and a twice-weekly report fan out to every institution of their
+    # kinds: sorting all of the period's inspections to show 50 grew with the county
+    # (30 → 126 ms from 1× to 10×).
+    user = request.getfixturevalue(role)
+    filters = InspectionListForm(None, user=user).filters()
+    listed = queries.inspections_behind(user, filters)[: PAGE_SIZE + 1]
+
+    plan = plan_of(listed)
+
+    assert "inspection_campaign_due" in plan
+    assert "Sort" not in plan
