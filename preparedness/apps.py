@@ -11,7 +11,10 @@ class PreparednessConfig(AppConfig):
 
     def ready(self):
         from config.counts import invalidate_on_write
-        from preparedness import models
+        from institutions.models import Institution, Township
+        from preparedness import lists, models
 
-        # The home panel's counts (preparedness.home).
-        invalidate_on_write("preparedness", models.Plan, models.Supply)
+        # The home panel's counts (preparedness.home) and the lists' totals by kind of plan
+        # and by township (preparedness.lists), which also count an institution's kind and
+        # whether it is active, and name its township.
+        invalidate_on_write(lists.TOPIC, models.Plan, models.Supply, Institution, Township)

@@ -7,7 +7,9 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
+from config.counts import cached_figure
 from config.forms import DATABASE_ID_RE
 from institutions.models import RESIDENTIAL_KINDS, Institution, Township
 from preparedness.models import (
@@ -23,6 +25,9 @@ from preparedness.models import (
 )
 
 FIRST_YEAR = 2000
+# The cached figures' topic: a write to a plan, a supply line, an institution or a
+# township starts a new generation of it (apps.py).
+TOPIC = "preparedness"
 
 
 # --- Filters -----------------------------------------------------------------------
@@ -75,19 +80,44 @@ def institutions(user, township):
 # --- Plans ---------------------------------------------------------------------------
 
 
-def plan_institutions(user, *, township, gaps_only, today):
+def plan_institutions(user, *, township, gaps_only, today, townships):
+    """The plans list's institutions (only those with a gap when `gaps_only`); `townships`
+    are those the user sees in code order (see in_order_from_index)."""
     found = institutions(user, township)
-    return with_plan_gaps(found, today) if gaps_only else found
+    if not gaps_only:
+        return found
+    return in_order_from_index(with_plan_gaps(found, today), township, townships)
+
+
+def in_order_from_index(found, township, townships, *, path="", then=()):
+    """`found` (institutions, or rows of the institution at `path`) in the lists' order,
+    township code, then name (then the fields `then`), read from the index
+    institution_list_order when that gives the same order: for one township, or when the
+    townships' ids follow their codes (as when the county's townships are loaded from the
+    division list in order). PostgreSQL then reads the list a page at a time; ordered by
+    the code of a joined township it reads every institution of the county (testing each
+    against the list's filter) and sorts them for each page."""
+    ids = [t.pk for t in townships] if township is None else [township.pk]
+    first = "township_id" if ids == sorted(ids) else "township__code"
+    return found.order_by(f"{path}{first}", f"{path}name", *then)
 
 
 def with_plan_gaps(found, today):
-    """Those missing a plan they must keep (required_plan_kinds), or with one overdue."""
-    in_order = Q(plans__is_current=True, plans__review_on__gte=today)
+    """Those missing a plan they must keep (required_plan_kinds), or with one overdue.
+
+    Each institution's current plans are counted by scalar subqueries, each a look-up in
+    the index of current plans by institution and kind (plan_one_current_per_kind), so
+    read in the list's order (in_order_from_index) the search stops with the page. Counting
+    every institution's plans in one join grouped by institution, or EXISTS subqueries
+    (which PostgreSQL may hash, reading every current plan first), read the whole county's
+    plans on every page."""
+    current = Plan.objects.current().filter(institution=OuterRef("pk"))
+    in_order = Q(review_on__gte=today)
     residential = Q(kind__in=RESIDENTIAL_KINDS)
-    return found.annotate(
-        in_order=Count("plans", filter=in_order),
-        basic_in_order=Count("plans", filter=in_order & Q(plans__kind__in=BASIC_PLAN_KINDS)),
-        overdue=Count("plans", filter=Q(plans__is_current=True, plans__review_on__lt=today)),
+    return found.alias(
+        in_order=_counted(current.filter(in_order)),
+        basic_in_order=_counted(current.filter(in_order, kind__in=BASIC_PLAN_KINDS)),
+        overdue=_counted(current.filter(review_on__lt=today)),
     ).filter(
         (residential & Q(in_order__lt=len(PlanKind)))
         | (~residential & Q(basic_in_order__lt=len(BASIC_PLAN_KINDS)))
@@ -95,28 +125,25 @@ def with_plan_gaps(found, today):
     )
 
 
+def _counted(rows):
+    """The number of `rows` (a subquery of one institution's plans), 0 when none."""
+    counted = rows.order_by().values("institution").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def plan_totals(user, township, today):
-    """Per kind: institutions that must keep it with one in order, overdue, or missing."""
-    found = Institution.objects.visible_to(user).active()
-    plans = Plan.objects.visible_to(user).current().filter(institution__is_active=True)
-    if township is not None:
-        found = found.filter(township=township)
-        plans = plans.filter(institution__township=township)
-    plans = plans.filter(Q(kind__in=BASIC_PLAN_KINDS) | Q(institution__kind__in=RESIDENTIAL_KINDS))
-    counted = {
-        row["kind"]: row
-        for row in plans.values("kind").annotate(
-            in_order=Count("pk", filter=Q(review_on__gte=today)),
-            overdue=Count("pk", filter=Q(review_on__lt=today)),
-        )
-    }
-    required = found.aggregate(
-        every=Count("pk"), residential=Count("pk", filter=Q(kind__in=RESIDENTIAL_KINDS))
+    """Per kind: institutions that must keep it with one in order, overdue, or missing.
+    Counted over the whole scope, so kept as a cached figure (config.counts): at most a
+    minute old, recounted after a write to a plan, a supply or an institution."""
+    counted, required = cached_figure(
+        TOPIC,
+        f"plan_totals:{_township_key(township)}:{today:%Y%m%d}",
+        user,
+        lambda: _count_plans(user, township, today),
     )
     totals = []
     for kind, label in PlanKind.choices:
-        row = counted.get(kind, {})
-        in_order, overdue = row.get("in_order", 0), row.get("overdue", 0)
+        in_order, overdue = counted.get(kind, (0, 0))
         must = required["every"] if kind in BASIC_PLAN_KINDS else required["residential"]
         totals.append(
             {
@@ -127,6 +154,31 @@ def plan_totals(user, township, today):
             }
         )
     return totals
+
+
+def _count_plans(user, township, today):
+    """({kind: (in order, overdue)}, {"every": n, "residential": n}): two queries."""
+    found = Institution.objects.visible_to(user).active()
+    plans = Plan.objects.visible_to(user).current().filter(institution__is_active=True)
+    if township is not None:
+        found = found.filter(township=township)
+        plans = plans.filter(institution__township=township)
+    plans = plans.filter(Q(kind__in=BASIC_PLAN_KINDS) | Q(institution__kind__in=RESIDENTIAL_KINDS))
+    counted = {
+        row["kind"]: (row["in_order"], row["overdue"])
+        for row in plans.values("kind").annotate(
+            in_order=Count("pk", filter=Q(review_on__gte=today)),
+            overdue=Count("pk", filter=Q(review_on__lt=today)),
+        )
+    }
+    required = found.aggregate(
+        every=Count("pk"), residential=Count("pk", filter=Q(kind__in=RESIDENTIAL_KINDS))
+    )
+    return counted, required
+
+
+def _township_key(township):
+    return "all" if township is None else f"t{township.pk}"
 
 
 # --- Supplies ------------------------------------------------------------------------
@@ -140,18 +192,30 @@ def supply_lines(user, township):
     return lines
 
 
-def listed_supply_lines(lines, *, kind, show_all, today):
+def listed_supply_lines(lines, *, kind, show_all, today, township, townships):
     """The page's list: one kind of item (when valid), only the flagged lines unless
-    `show_all`, by township, institution and item."""
+    `show_all`, by township, institution and item (in_order_from_index)."""
     if kind in SupplyKind.values:
         lines = lines.filter(kind=kind)
     if not show_all:
         lines = lines.flagged(today)
-    return lines.order_by("institution__township__code", "institution__name", "kind", "pk")
+    return in_order_from_index(
+        lines, township, townships, path="institution__", then=("kind", "pk")
+    )
 
 
-def supply_totals(lines, today):
-    """[(township name, [quantity per kind], flagged lines)] in township order."""
+def supply_totals(user, township, today):
+    """[(township name, [quantity per kind], flagged lines)] in township order, of every
+    line in stock (supply_lines). A cached figure, as plan_totals."""
+    return cached_figure(
+        TOPIC,
+        f"supply_totals:{_township_key(township)}:{today:%Y%m%d}",
+        user,
+        lambda: _sum_supplies(supply_lines(user, township), today),
+    )
+
+
+def _sum_supplies(lines, today):
     sums = defaultdict(dict)
     flagged = defaultdict(int)
     names = {}

@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from config.counts import cached_figure
 from config.forms import add_service_errors
 from config.paging import CappedPaginator
 from exports.services import start_export
@@ -65,6 +67,27 @@ def _township_filter(request):
     return next((t for t in townships if t.pk == wanted), None), townships
 
 
+class CountedPaginator(CappedPaginator):
+    """A capped paginator whose count is a cached figure of the lists' topic (config.counts):
+    counting up to the cap tests every row of a township's list against its filter (a
+    plan gap, a flagged line), so it is counted at most once a minute per scope and
+    filter, and again after a write. The rows of the page are always read afresh.
+    `name` says which list and filter it counts."""
+
+    def __init__(self, queryset, per_page, *, name, user):
+        super().__init__(queryset, per_page)
+        self._name, self._user = name, user
+
+    @cached_property
+    def count(self):
+        return cached_figure(
+            lists.TOPIC,
+            f"count:{self._name}",
+            self._user,
+            lambda: CappedPaginator.count.func(self),
+        )
+
+
 def _keep(**params):
     """The query string the pager keeps (ending with & when not empty)."""
     kept = {name: value for name, value in params.items() if value not in (None, "", False)}
@@ -81,9 +104,14 @@ def index(request):
     township, townships = _township_filter(request)
     gaps_only = request.GET.get("gaps") == "1"
     institutions = lists.plan_institutions(
-        request.user, township=township, gaps_only=gaps_only, today=today
+        request.user, township=township, gaps_only=gaps_only, today=today, townships=townships
     )
-    page = CappedPaginator(institutions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        institutions,
+        PAGE_SIZE,
+        name=f"plans:{township and township.pk}:{gaps_only}:{today:%Y%m%d}",
+        user=request.user,
+    ).get_page(request.GET.get("page"))
     current = defaultdict(dict)
     for plan in Plan.objects.current().filter(institution__in=[i.pk for i in page]):
         current[plan.institution_id][plan.kind] = plan
@@ -243,12 +271,23 @@ def supplies(request):
     township, townships = _township_filter(request)
     show_all = request.GET.get("all") == "1"
     kind = request.GET.get("kind", "")
-    lines = lists.supply_lines(request.user, township)
-    totals = lists.supply_totals(lines, today)
     lines = lists.listed_supply_lines(
-        lines, kind=kind, show_all=show_all, today=today
+        lists.supply_lines(request.user, township),
+        kind=kind,
+        show_all=show_all,
+        today=today,
+        township=township,
+        townships=townships,
     ).select_related("institution__township")
-    page = CappedPaginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        lines,
+        PAGE_SIZE,
+        name=(
+            f"supplies:{township and township.pk}:{kind if kind in SupplyKind.values else ''}"
+            f":{show_all}:{today:%Y%m%d}"
+        ),
+        user=request.user,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "preparedness/supplies.html",
@@ -256,7 +295,7 @@ def supplies(request):
             "may_download": can_view_county_lists(request.user),
             "page": page,
             "rows": [(line, line.flags(today)) for line in page],
-            "totals": totals,
+            "totals": lists.supply_totals(request.user, township, today),
             "kinds": SupplyKind.choices,
             "kind": kind,
             "township": township,

@@ -295,8 +295,9 @@ def test_the_supplies_query_count_does_not_grow(
     client = client_for(town1)
     client.get(reverse("home"))
     # session, user, the count, the job's insert and the session's save (each in a
-    # savepoint pair), the job running, the lines, the totals, the job done
-    with django_assert_num_queries(13 + AUDIT_RECORD_QUERIES):
+    # savepoint pair), the job running, the townships (do their ids follow their codes:
+    # lists.in_order_from_index), the lines, the totals, the job done
+    with django_assert_num_queries(14 + AUDIT_RECORD_QUERIES):
         book = download(client, SUPPLIES)
     assert len(data_rows(book.worksheets[0])) == size
 

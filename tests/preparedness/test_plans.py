@@ -228,3 +228,107 @@ def test_the_same_form_sent_twice_adds_one_version(client_for, town1, institutio
     next_version = client.post(new_plan_url(institution1), plan_data(supersedes="1"))
     assert next_version.status_code == 302
     assert list(Plan.objects.values_list("version", "is_current")) == [(2, True), (1, False)]
+
+
+def test_the_gaps_filter_finds_every_kind_of_gap_and_only_those(client_for, officer, township1):
+    today = TODAY()
+    overdue = {
+        "approved_on": today - datetime.timedelta(days=400),
+        "review_on": today - datetime.timedelta(days=1),
+    }
+
+    def place(name, kind=InstitutionKind.ELDERLY_CARE, *, plans=PlanKind.values, **late):
+        found = InstitutionFactory(township=township1, name=name, kind=kind)
+        for plan_kind in plans:
+            PlanFactory(institution=found, kind=plan_kind, **(late.get(plan_kind) or {}))
+        return found
+
+    place("A敬老院全部有效")
+    short = place("B敬老院缺一院一策", plans=[PlanKind.FIRE, PlanKind.WINTER, PlanKind.INFECTION])
+    late = place("C敬老院冬季预案逾期", **{PlanKind.WINTER: overdue})
+    registry = InstitutionKind.MARRIAGE_REGISTRY
+    place("D婚姻登记处两项有效", registry, plans=[PlanKind.FIRE, PlanKind.WINTER])
+    # A plan it need not keep, kept past its review date, is still a plan overdue.
+    extra = place(
+        "E婚姻登记处多余预案逾期",
+        registry,
+        plans=[PlanKind.FIRE, PlanKind.WINTER, PlanKind.INFECTION],
+        **{PlanKind.INFECTION: overdue},
+    )
+    bare = place("F婚姻登记处无预案", registry, plans=[])
+    # A superseded version past its date is not the plan in force.
+    Plan.objects.filter(institution__name="A敬老院全部有效", kind=PlanKind.FIRE).update(
+        is_current=False
+    )
+    fresh = place("G敬老院旧版逾期新版有效")
+    PlanFactory(institution=fresh, kind=PlanKind.FIRE, version=2, is_current=False, **overdue)
+    gaps = client_for(officer).get(reverse("preparedness:index"), {"gaps": "1"})
+    listed = [row["institution"] for row in gaps.context["rows"]]
+    first = Plan.objects.get(institution__name="A敬老院全部有效", kind=PlanKind.FIRE)
+    assert listed == sorted([first.institution, short, late, extra, bare], key=lambda i: i.name)
+
+
+def test_the_gaps_list_keeps_the_township_code_order_whatever_the_ids(client_for, officer):
+    from tests.factories import TownshipFactory
+
+    # Created in the order of their codes, then one whose code comes first: ids no
+    # longer follow codes, and the list must still go by code.
+    later = TownshipFactory(code="419999002", name="后镇")
+    earlier = TownshipFactory(code="419999001", name="前镇")
+    for township in (later, earlier):
+        for name in ("B", "A"):
+            InstitutionFactory(township=township, name=f"{township.name}{name}敬老院")
+    response = client_for(officer).get(reverse("preparedness:index"), {"gaps": "1"})
+    names = [row["institution"].name for row in response.context["rows"]]
+    assert names == ["前镇A敬老院", "前镇B敬老院", "后镇A敬老院", "后镇B敬老院"]
+    plain = client_for(officer).get(reverse("preparedness:index"))
+    assert [row["institution"].name for row in plain.context["rows"]] == names
+
+
+def test_the_totals_are_counted_once_and_again_after_a_write(
+    client_for, officer, institution1, django_assert_num_queries
+):
+    client = client_for(officer)
+    url = reverse("preparedness:index")
+    client.get(url)
+    # Within the minute: neither the totals (two queries) nor the page count are counted
+    # again (13 queries the first time).
+    with django_assert_num_queries(10):
+        again = client.get(url)
+    fire = {t["label"]: t for t in again.context["totals"]}[PlanKind.FIRE.label]
+    assert (fire["in_order"], fire["missing"]) == (0, 1)
+    PlanFactory(institution=institution1, kind=PlanKind.FIRE)
+    fire = {t["label"]: t for t in client.get(url).context["totals"]}[PlanKind.FIRE.label]
+    assert (fire["in_order"], fire["missing"]) == (1, 0)
+    # An institution closed is no longer one that must keep a plan.
+    institution1.is_active = False
+    institution1.save()
+    fire = {t["label"]: t for t in client.get(url).context["totals"]}[PlanKind.FIRE.label]
+    assert (fire["in_order"], fire["missing"]) == (0, 0)
+
+
+def test_a_clerks_totals_are_their_townships_alone(
+    client_for, officer, town2, institution1, institution2
+):
+    PlanFactory(institution=institution1, kind=PlanKind.FIRE)
+    # The officer's figures are cached first: the clerk's must not be read from them.
+    client_for(officer).get(reverse("preparedness:index"))
+    totals = client_for(town2).get(reverse("preparedness:index")).context["totals"]
+    fire = {t["label"]: t for t in totals}[PlanKind.FIRE.label]
+    assert (fire["in_order"], fire["missing"]) == (0, 1)
+
+
+def test_the_gaps_list_is_read_in_index_order_when_township_ids_follow_codes(
+    officer, institution1, institution2
+):
+    from institutions.models import Township
+    from preparedness import lists
+
+    townships = list(Township.objects.order_by("code"))
+    assert [t.pk for t in townships] == sorted(t.pk for t in townships)
+    found = lists.plan_institutions(
+        officer, township=None, gaps_only=True, today=TODAY(), townships=townships
+    )
+    # The index institution_list_order's own order: no join to sort by the code.
+    assert found.query.order_by == ("township_id", "name")
+    assert list(found) == sorted([institution1, institution2], key=lambda i: i.township.code)

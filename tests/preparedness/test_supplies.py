@@ -150,3 +150,49 @@ def test_the_institution_page_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(12):
         response = client.get(reverse("preparedness:institution", args=[institution1.pk]))
     assert len(response.context["supplies"]) == 12
+
+
+def test_the_totals_and_the_count_are_counted_once_and_again_after_a_write(
+    client_for, officer, institution1, django_assert_num_queries
+):
+    masks = SupplyKind.values.index(SupplyKind.MASKS)
+    line = SupplyFactory(institution=institution1, quantity=50)
+    client = client_for(officer)
+    url = reverse("preparedness:supplies")
+    client.get(url)
+    # Within the minute neither the totals nor the page count are counted again.
+    with django_assert_num_queries(9):
+        again = client.get(url)
+    [(_name, quantities, flagged)] = again.context["totals"]
+    assert (quantities[masks], flagged) == (50, 1)
+    assert len(again.context["rows"]) == 1
+    line.quantity = 500
+    line.save()
+    response = client.get(url)
+    [(_name, quantities, flagged)] = response.context["totals"]
+    assert (quantities[masks], flagged) == (500, 0)
+    assert response.context["page"].paginator.count == 0
+    assert list(response.context["rows"]) == []
+
+
+def test_the_lines_keep_the_township_code_order_whatever_the_ids(client_for, officer):
+    from tests.factories import TownshipFactory
+
+    # The township made second has the first code: ids no longer follow codes.
+    later = TownshipFactory(code="419999002", name="后镇")
+    earlier = TownshipFactory(code="419999001", name="前镇")
+    for township in (later, earlier):
+        for name in ("B", "A"):
+            place = InstitutionFactory(township=township, name=f"{township.name}{name}敬老院")
+            SupplyFactory(institution=place, kind=SupplyKind.MASKS, quantity=1)
+            SupplyFactory(institution=place, kind=SupplyKind.BLANKETS, quantity=1)
+    response = client_for(officer).get(reverse("preparedness:supplies"))
+    listed = [(line.institution.name, line.kind) for line, _flags in response.context["rows"]]
+    assert listed == [
+        (f"{town}{name}敬老院", kind)
+        for town in ("前镇", "后镇")
+        for name in ("A", "B")
+        for kind in sorted([SupplyKind.MASKS, SupplyKind.BLANKETS])
+    ]
+    names = [name for name, *_rest in response.context["totals"]]
+    assert names == ["前镇", "后镇"]
