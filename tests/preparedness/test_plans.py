@@ -332,3 +332,14 @@ def test_the_gaps_list_is_read_in_index_order_when_township_ids_follow_codes(
     # The index institution_list_order's own order: no join to sort by the code.
     assert found.query.order_by == ("township_id", "name")
     assert list(found) == sorted([institution1, institution2], key=lambda i: i.township.code)
+
+
+def test_a_clerks_gaps_list_and_its_count_are_their_townships_alone(
+    client_for, officer, town2, institution1, institution2
+):
+    url = reverse("preparedness:index")
+    # The officer's count is cached first: the clerk's must not be read from it.
+    assert client_for(officer).get(url, {"gaps": "1"}).context["page"].paginator.count == 2
+    response = client_for(town2).get(url, {"gaps": "1", "township": institution1.township_id})
+    assert [r["institution"] for r in response.context["rows"]] == [institution2]
+    assert response.context["page"].paginator.count == 1
