@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -754,23 +753,10 @@ def not_credible(request):
     form = NotCredibleFilterForm(request.GET or None, user=user)
     date_from, date_to = form.period(levels.default_period(timezone.localdate()))
     _show_period(form, date_from, date_to)
-    inspections = Inspection.objects.visible_to(user)
-    township, kind = form.chosen("township"), form.chosen("kind")
-    if township is not None:
-        inspections = inspections.filter(institution__township=township)
-    if kind:
-        inspections = inspections.filter(institution__kind=kind)
-    rows = (
-        levels.not_credible_answers(inspections, date_from, date_to)
-        .values(
-            institution_id=F("inspection__institution_id"),
-            institution_name=F("inspection__institution__name"),
-            township_name=F("inspection__institution__township__name"),
-        )
-        .annotate(items=Count("pk"))
-        .order_by("-items", "institution_name", "institution_id")
+    rows = levels.not_credible_institutions(
+        user, date_from, date_to, township=form.chosen("township"), kind=form.chosen("kind")
     )
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = levels.CappedRowsPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
