@@ -28,6 +28,25 @@ def test_every_model_change_has_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def bare_environment():
+    """A new checkout's shell: no settings module, no local run, no secret."""
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+
+
+def test_the_migration_check_runs_in_a_bare_checkout():
+    # makemigrations reads only the models: it needs no secret, and runs as a local run.
+    result = run_manage("makemigrations", "--check", "--dry-run", env=bare_environment())
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_command_without_settings_says_why_in_one_line():
+    result = run_manage("check", env=bare_environment())
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # no traceback
+    assert result.stderr.startswith("Settings refused: SECRET_KEY must be set")
+
+
 # Real-looking field keys (config/crypto.py): production refuses to start without them.
 FIELD_KEYS = {
     "FIELD_ENCRYPTION_KEYS": "Xb1QW0Jx5m3p3w2Yb2fQm8cK5kq5g2H6m9u3ZQ2vYkE=",
